@@ -1,0 +1,1 @@
+"""shim: LM Studio behind Ollama\x27s API."""

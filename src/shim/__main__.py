@@ -1,0 +1,5 @@
+"""`python -m shim serve`."""
+
+from shim.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""A catalog held in memory: a fixed demo set by default, or whatever a test hands it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from shim.domain.errors import UpstreamUnavailable
+from shim.domain.models import LoadedInstance, ModelRecord
+from shim.domain.ports import ModelCatalog
+
+DEMO_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def demo_models() -> tuple[ModelRecord, ...]:
+    """One model of each kind shim distinguishes, so every code path has something to show."""
+    return (
+        ModelRecord(
+            key="fake/thinker-8b",
+            display_name="Fake Thinker 8B",
+            architecture="qwen3",
+            format="gguf",
+            quantization="Q4_K_M",
+            size_bytes=5_027_784_448,
+            parameter_size="8B",
+            max_context_length=40960,
+            tool_use=True,
+            reasoning=True,
+            loaded_instances=(LoadedInstance(instance_id="fake/thinker-8b", context_length=8192),),
+            modified_at=DEMO_TIME,
+            backend="fake",
+        ),
+        ModelRecord(
+            key="fake/seer-4b@q8_0",
+            display_name="Fake Seer 4B",
+            architecture="gemma3",
+            format="gguf",
+            quantization="Q8_0",
+            size_bytes=4_130_000_000,
+            parameter_size="4B",
+            max_context_length=131072,
+            vision=True,
+            modified_at=DEMO_TIME,
+            backend="fake",
+        ),
+        ModelRecord(
+            key="fake/embedder",
+            kind="embedding",
+            display_name="Fake Embedder",
+            architecture="nomic-bert",
+            format="gguf",
+            quantization="Q4_K_M",
+            size_bytes=84_106_624,
+            max_context_length=2048,
+            modified_at=DEMO_TIME,
+            backend="fake",
+        ),
+    )
+
+
+class FakeModelCatalog(ModelCatalog):
+    def __init__(self, models: Sequence[ModelRecord] | None = None) -> None:
+        self.models: tuple[ModelRecord, ...] = tuple(demo_models() if models is None else models)
+        self.reachable = True
+        self.calls = 0
+
+    async def list_models(self) -> tuple[ModelRecord, ...]:
+        self.calls += 1
+        if not self.reachable:
+            raise UpstreamUnavailable("cannot reach the fake backend: switched off")
+        return self.models

@@ -1,0 +1,79 @@
+"""LM Studio's model catalog: /api/v1/models, else /api/v0/models, else /v1/models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import msgspec
+
+from shim.adapters.lmstudio import records
+from shim.adapters.lmstudio.upstream import UpstreamReply, error_message, get
+from shim.adapters.lmstudio.wire import OpenAIModelList, V0ModelList, V1ModelList
+from shim.domain.errors import UpstreamError
+from shim.domain.models import ModelRecord
+from shim.domain.ports import ModelCatalog
+
+AUTH_FAILURES = frozenset({401, 403})
+
+
+class Discovery(msgspec.Struct, frozen=True):
+    path: str
+    decoder: msgspec.json.Decoder[Any]
+    to_records: Callable[[Any, str], list[ModelRecord]]
+
+
+DISCOVERIES = (
+    Discovery("/api/v1/models", msgspec.json.Decoder(V1ModelList), records.from_v1),
+    Discovery("/api/v0/models", msgspec.json.Decoder(V0ModelList), records.from_v0),
+    Discovery("/v1/models", msgspec.json.Decoder(OpenAIModelList), records.from_openai),
+)
+
+
+class LMStudioModelCatalog(ModelCatalog):
+    """Remembers which list the server answered, and rediscovers when that one stops working."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+        self._backend = str(client.base_url).rstrip("/")
+        self._known: Discovery | None = None
+
+    async def list_models(self) -> list[ModelRecord]:
+        if self._known is not None:
+            found = await self._try(self._known)
+            if found is not None:
+                return found
+            self._known = None
+        reasons = []
+        for discovery in DISCOVERIES:
+            found = await self._try(discovery)
+            if found is not None:
+                self._known = discovery
+                return found
+            reasons.append(discovery.path)
+        raise UpstreamError(
+            f"LM Studio at {self._backend} offers no model list (tried {', '.join(reasons)})"
+        )
+
+    async def _try(self, discovery: Discovery) -> list[ModelRecord] | None:
+        reply = await get(self._client, discovery.path)
+        _raise_for_hard_failure(reply, discovery.path)
+        if reply.status != 200 or error_message(reply.body) is not None:
+            return None
+        try:
+            listing = discovery.decoder.decode(reply.body)
+        except msgspec.DecodeError:
+            return None
+        result: list[ModelRecord] = discovery.to_records(listing, self._backend)
+        return result
+
+
+def _raise_for_hard_failure(reply: UpstreamReply, path: str) -> None:
+    """Failures that another endpoint would not cure: refused credentials, server errors."""
+    if reply.status in AUTH_FAILURES:
+        detail = error_message(reply.body) or "no reason given"
+        raise UpstreamError(f"LM Studio refused shim's API token (HTTP {reply.status}): {detail}")
+    if reply.status >= 500:
+        detail = error_message(reply.body) or reply.body[:200].decode(errors="replace")
+        raise UpstreamError(f"LM Studio failed on {path} (HTTP {reply.status}): {detail}")

@@ -1,0 +1,85 @@
+"""Pure mapping from each of LM Studio's model lists to domain records."""
+
+from __future__ import annotations
+
+from shim.adapters.lmstudio.wire import OpenAIModelList, V0ModelList, V1Model, V1ModelList
+from shim.domain.models import LoadedInstance, ModelRecord
+
+V0_EMBEDDING_TYPES = frozenset({"embedding", "embeddings"})
+
+
+def from_v1(listing: V1ModelList, backend: str) -> list[ModelRecord]:
+    return [_from_v1_model(model, backend) for model in listing.models]
+
+
+def _from_v1_model(model: V1Model, backend: str) -> ModelRecord:
+    caps = model.capabilities
+    quantization = model.quantization
+    return ModelRecord(
+        key=model.key,
+        kind="embedding" if model.type == "embedding" else "llm",
+        display_name=model.display_name or model.key,
+        architecture=model.architecture,
+        format=model.format,
+        quantization=quantization if isinstance(quantization, str) else quantization and quantization.name,
+        size_bytes=model.size_bytes or 0,
+        parameter_size=model.params_string,
+        max_context_length=model.max_context_length,
+        vision=bool(caps and caps.vision) or model.type == "vlm",
+        tool_use=bool(caps and caps.trained_for_tool_use),
+        reasoning=bool(caps and caps.reasoning and set(caps.reasoning.allowed_options) - {"off"}),
+        loaded_instances=tuple(
+            LoadedInstance(instance_id=i.id, context_length=i.config.context_length)
+            for i in model.loaded_instances
+        ),
+        backend=backend,
+    )
+
+
+def from_v0(listing: V0ModelList, backend: str) -> list[ModelRecord]:
+    return [
+        ModelRecord(
+            key=model.id,
+            kind="embedding" if model.type in V0_EMBEDDING_TYPES else "llm",
+            display_name=model.id,
+            architecture=model.arch,
+            format=model.compatibility_type,
+            quantization=model.quantization,
+            max_context_length=model.max_context_length,
+            vision=model.type == "vlm",
+            tool_use="tool_use" in model.capabilities,
+            loaded_instances=(
+                (LoadedInstance(instance_id=model.id, context_length=model.loaded_context_length),)
+                if model.state == "loaded"
+                else ()
+            ),
+            backend=backend,
+        )
+        for model in listing.data
+    ]
+
+
+def from_openai(listing: OpenAIModelList, backend: str) -> list[ModelRecord]:
+    """A plain OpenAI-compatible server says little; llama.cpp's adds a `meta` block."""
+    return [
+        ModelRecord(
+            key=model.id,
+            kind="embedding" if "embed" in model.id.lower() else "llm",
+            display_name=model.id,
+            size_bytes=(model.meta and model.meta.size) or 0,
+            parameter_size=human_count(model.meta.n_params) if model.meta else None,
+            max_context_length=model.meta.n_ctx_train if model.meta else None,
+            backend=backend,
+        )
+        for model in listing.data
+    ]
+
+
+def human_count(count: int | None) -> str | None:
+    """Parameter counts as Ollama shows them: 7.2B, 135M, 22K."""
+    if not count:
+        return None
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if count >= scale:
+            return f"{count / scale:.1f}".removesuffix(".0") + suffix
+    return str(count)

@@ -1,0 +1,1 @@
+"""The dialects shim serves (Ollama, OpenAI) and its operational endpoints."""

@@ -1,0 +1,16 @@
+"""Names and annotations under which handlers receive ports; validation is skipped for ports."""
+
+from __future__ import annotations
+
+from litestar.params import SkipValidation
+
+from shim.api.ollama.info import ServerInfo
+from shim.domain.ports import ModelCatalog, ModelSelector
+
+CATALOG = "catalog"
+SELECTOR = "selector"
+SERVER_INFO = "server_info"
+
+CatalogDep = SkipValidation[ModelCatalog]
+SelectorDep = SkipValidation[ModelSelector]
+ServerInfoDep = SkipValidation[ServerInfo]

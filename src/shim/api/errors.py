@@ -1,0 +1,68 @@
+"""One place where failures become responses: Ollama's `{"error": ...}` with the right status."""
+
+from __future__ import annotations
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
+from structlog import get_logger
+
+from shim.api.ollama.wire import ErrorResponse
+from shim.api.responses import json_response, text_response
+from shim.domain.errors import (
+    InvalidRequest,
+    ModelNotFound,
+    ShimError,
+    UpstreamError,
+    UpstreamUnavailable,
+)
+
+log = get_logger(__name__)
+
+STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
+    (InvalidRequest, 400),
+    (ModelNotFound, 404),
+    (UpstreamUnavailable, 503),
+    (UpstreamError, 502),
+)
+
+
+def status_of(error: ShimError) -> int:
+    for kind, status in STATUS_OF:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def shim_error(_: Request[object, object, object], error: ShimError) -> Response[bytes]:
+    status = status_of(error)
+    log.info("request.failed", status=status, error=error.message, kind=type(error).__name__)
+    return json_response(ErrorResponse(error=error.message), status)
+
+
+def route_not_found(_: Request[object, object, object], __: NotFoundException) -> Response[bytes]:
+    # Ollama's router answers unknown paths in plain text, and so must we.
+    return text_response("404 page not found", 404)
+
+
+def method_not_allowed(
+    _: Request[object, object, object], __: MethodNotAllowedException
+) -> Response[bytes]:
+    return text_response("405 method not allowed", 405)
+
+
+def http_error(_: Request[object, object, object], error: HTTPException) -> Response[bytes]:
+    return json_response(ErrorResponse(error=str(error.detail)), error.status_code)
+
+
+def unexpected_error(_: Request[object, object, object], error: Exception) -> Response[bytes]:
+    log.exception("request.crashed", error=repr(error))
+    return json_response(ErrorResponse(error="internal server error"), 500)
+
+
+EXCEPTION_HANDLERS = {
+    ShimError: shim_error,
+    NotFoundException: route_not_found,
+    MethodNotAllowedException: method_not_allowed,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

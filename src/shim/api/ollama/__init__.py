@@ -1,0 +1,1 @@
+"""Ollama's native API: wire types, pure codecs and thin controllers."""

@@ -1,0 +1,56 @@
+"""Ollama's discovery routes: root banner, version, tags, ps and show."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, Request, Response, get, post, route
+from litestar.enums import HttpMethod
+
+from shim.api.decoding import decode_body
+from shim.api.dependencies import CatalogDep, SelectorDep, ServerInfoDep
+from shim.api.ollama.models_codec import ps_from_models, show_from_model, tags_from_models
+from shim.api.ollama.wire import ShowRequest, VersionResponse
+from shim.api.responses import json_response, text_response
+from shim.domain.errors import InvalidRequest, ModelNotFound
+from shim.domain.names import ollama_name
+
+GET_AND_HEAD = [HttpMethod.GET, HttpMethod.HEAD]
+
+
+class DiscoveryController(Controller):
+    """What clients call to find out which models exist and what they can do."""
+
+    @route("/", http_method=GET_AND_HEAD, name="ollama.root")
+    async def banner(self) -> Response[bytes]:
+        return text_response("Ollama is running")
+
+    @route("/api/version", http_method=GET_AND_HEAD, name="ollama.version")
+    async def report_version(self, server_info: ServerInfoDep) -> Response[bytes]:
+        return json_response(VersionResponse(version=server_info.ollama_version))
+
+    @route("/api/tags", http_method=GET_AND_HEAD, name="ollama.tags")
+    async def list_tags(self, catalog: CatalogDep, server_info: ServerInfoDep) -> Response[bytes]:
+        models = await catalog.list_models()
+        return json_response(tags_from_models(models, server_info.started_at))
+
+    @get("/api/ps", name="ollama.ps")
+    async def list_running(self, catalog: CatalogDep) -> Response[bytes]:
+        models = await catalog.list_models()
+        return json_response(ps_from_models(models, datetime.now().astimezone()))
+
+    @post("/api/show", name="ollama.show", status_code=200)
+    async def show_model(
+        self, request: Request, body: bytes, selector: SelectorDep, server_info: ServerInfoDep
+    ) -> Response[bytes]:
+        asked = decode_body(body, ShowRequest)
+        name = asked.model or asked.name
+        if not name:
+            raise InvalidRequest("model is required")
+        try:
+            record = await selector.resolve(name)
+        except ModelNotFound:
+            # /api/show names the model in its normalised form, unlike the other routes.
+            raise ModelNotFound(ollama_name(name)) from None
+        user_agent = request.headers.get("user-agent", "")
+        return json_response(show_from_model(record, name, user_agent, server_info.started_at))

@@ -1,0 +1,1 @@
+"""Operational endpoints for whoever runs shim: liveness and readiness."""

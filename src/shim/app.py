@@ -1,0 +1,77 @@
+"""The app factory: controllers, the container bridge, error handlers and middleware."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from dependency_injector import providers
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.types import ASGIApp
+
+from shim.api.auth import ApiKeyMiddleware
+from shim.api.cors import cors_config
+from shim.api.dependencies import CATALOG, SELECTOR, SERVER_INFO
+from shim.api.errors import EXCEPTION_HANDLERS
+from shim.api.ollama.discovery import DiscoveryController
+from shim.api.ollama.info import ServerInfo
+from shim.api.ops.health import HealthController
+from shim.api.request_context import RequestContextMiddleware
+from shim.container import Container
+
+
+def create_app(container: Container) -> ASGIApp:
+    settings = container.settings()
+    server_info = ServerInfo(
+        ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
+    )
+    app: ASGIApp = Litestar(
+        route_handlers=[DiscoveryController, HealthController],
+        dependencies={
+            CATALOG: from_container(container.catalog),
+            SELECTOR: from_container(container.selector),
+            SERVER_INFO: Provide(lambda: server_info, use_cache=True, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[container_lifespan(container)],
+        cors_config=cors_config(settings.allowed_origins),
+        request_max_body_size=settings.max_request_bytes,
+        openapi_config=None,
+        logging_config=None,
+    )
+    if settings.api_key:
+        app = ApiKeyMiddleware(app, settings.api_key)
+    return RequestContextMiddleware(app)
+
+
+def from_container(provider: providers.Provider[Any]) -> Provide:
+    """Resolve a provider per request; async resources make providers hand back awaitables."""
+
+    async def resolve() -> Any:
+        value = provider()
+        return await value if inspect.isawaitable(value) else value
+
+    return Provide(resolve)
+
+
+def container_lifespan(
+    container: Container,
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await _settle(container.init_resources())
+        try:
+            yield
+        finally:
+            await _settle(container.shutdown_resources())
+
+    return lifespan
+
+
+async def _settle(result: Any) -> None:
+    if inspect.isawaitable(result):
+        await result

@@ -1,0 +1,116 @@
+"""Settings: read once at start from `SHIM_*` variables, with command-line flags taking precedence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Literal
+
+import msgspec
+
+ENV_PREFIX = "SHIM_"
+MIB = 1024 * 1024
+MIN_OLLAMA_VERSION = (0, 6, 4)
+LEGACY_LMSTUDIO_BASE = "SHIM_LMSTUDIO_BASE"
+
+
+class SettingsError(ValueError):
+    """A setting has a value shim cannot use; the message names where it came from."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    host: str = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 11434
+    lmstudio_url: str = "http://localhost:1234"
+    lmstudio_api_token: str | None = None
+    api_key: str | None = None
+    ollama_version: str = "0.32.15"
+    model_cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0)] = 5.0
+    model_aliases: dict[str, str] = msgspec.field(default_factory=dict)
+    allowed_origins: tuple[str, ...] = ()
+    max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 100 * MIB
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    backend: Literal["lmstudio", "fake"] = "lmstudio"
+    connect_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 600.0
+
+
+SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
+
+
+def env_var(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from the environment and flags; raise SettingsError naming the culprit."""
+    raw, sources = _collect(environ, flags or {})
+    try:
+        parsed = {name: _parse(name, value) for name, value in raw.items()}
+        settings = msgspec.convert(parsed, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        name = _field_of(str(error))
+        value = raw.get(name, "")
+        raise SettingsError(f"invalid {sources.get(name, name)}={value!r}: {error}") from None
+    _check(settings, sources)
+    return settings
+
+
+def _collect(
+    environ: Mapping[str, str], flags: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    raw: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    legacy = environ.get(LEGACY_LMSTUDIO_BASE, "").strip()
+    if legacy:
+        raw["lmstudio_url"] = re.sub(r"/v1/?$", "", legacy.rstrip("/"))
+        sources["lmstudio_url"] = LEGACY_LMSTUDIO_BASE
+    for name in SETTING_NAMES:
+        for value, source in ((environ.get(env_var(name)), env_var(name)), (flags.get(name), flag(name))):
+            if value is not None and value.strip():
+                raw[name] = value.strip()
+                sources[name] = source
+    return raw, sources
+
+
+def _parse(name: str, value: str) -> object:
+    if name == "model_aliases":
+        return _parse_aliases(value)
+    if name == "allowed_origins":
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if name in ("log_level", "log_format", "backend"):
+        return value.lower()
+    if name == "lmstudio_url":
+        return value.rstrip("/")
+    return value
+
+
+def _parse_aliases(value: str) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for pair in filter(None, (part.strip() for part in value.split(","))):
+        alias, sep, target = (piece.strip() for piece in pair.partition("="))
+        if not (sep and alias and target):
+            raise msgspec.ValidationError(f"expected alias=model pairs, got {pair!r} - at `$.model_aliases`")
+        aliases[alias] = target
+    return aliases
+
+
+def _field_of(message: str) -> str:
+    match = re.search(r"at `\$\.(\w+)", message)
+    return match.group(1) if match else ""
+
+
+def _check(settings: Settings, sources: Mapping[str, str]) -> None:
+    def fail(name: str, value: str, why: str) -> SettingsError:
+        return SettingsError(f"invalid {sources.get(name, env_var(name))}={value!r}: {why}")
+
+    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", settings.lmstudio_url):
+        raise fail("lmstudio_url", settings.lmstudio_url, "expected an http:// or https:// URL")
+    version = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", settings.ollama_version)
+    if not version or tuple(map(int, version.groups())) < MIN_OLLAMA_VERSION:
+        raise fail("ollama_version", settings.ollama_version, "expected x.y.z, at least 0.6.4")

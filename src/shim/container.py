@@ -1,0 +1,39 @@
+"""The bill of materials: which adapter serves each port, built from Settings."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.http_client import open_http_client
+from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
+from shim.config import Settings
+from shim.domain.catalog import CachedModelCatalog
+from shim.domain.selector import CatalogModelSelector
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    http_client = providers.Resource(
+        open_http_client,
+        base_url=settings.provided.lmstudio_url,
+        api_token=settings.provided.lmstudio_api_token,
+        connect_timeout=settings.provided.connect_timeout_seconds,
+        read_timeout=settings.provided.read_timeout_seconds,
+    )
+
+    lmstudio_catalog = providers.Singleton(LMStudioModelCatalog, client=http_client)
+    fake_catalog = providers.Singleton(FakeModelCatalog)
+    backend_catalog = providers.Selector(
+        settings.provided.backend, lmstudio=lmstudio_catalog, fake=fake_catalog
+    )
+
+    catalog = providers.Singleton(
+        CachedModelCatalog,
+        source=backend_catalog,
+        ttl_seconds=settings.provided.model_cache_ttl_seconds,
+    )
+    selector = providers.Singleton(
+        CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases
+    )

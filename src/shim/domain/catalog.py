@@ -1,0 +1,60 @@
+"""A model catalog that remembers the backend's answer for a while and asks it once at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+
+from shim.domain.models import ModelRecord
+from shim.domain.ports import ModelCatalog
+
+Models = tuple[ModelRecord, ...]
+
+
+class CachedModelCatalog(ModelCatalog):
+    """Serves the model list from memory for `ttl_seconds`; concurrent misses share one fetch."""
+
+    def __init__(
+        self,
+        source: ModelCatalog,
+        ttl_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._source = source
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._models: Models | None = None
+        self._expires_at = 0.0
+        self._generation = 0
+        self._inflight: asyncio.Future[Models] | None = None
+
+    async def list_models(self) -> Models:
+        if self._models is not None and self._clock() < self._expires_at:
+            return self._models
+        if self._inflight is None:
+            self._inflight = asyncio.ensure_future(self._fetch())
+            self._inflight.add_done_callback(_retrieve_exception)
+        # A waiter that gives up must not cancel the fetch the others are waiting for.
+        return await asyncio.shield(self._inflight)
+
+    def invalidate(self) -> None:
+        """Forget the cached list, so the next call sees the backend's current state."""
+        self._generation += 1
+        self._expires_at = 0.0
+
+    async def _fetch(self) -> Models:
+        generation = self._generation
+        try:
+            models = tuple(await self._source.list_models())
+        finally:
+            self._inflight = None
+        self._models = models
+        if generation == self._generation:
+            self._expires_at = self._clock() + self._ttl
+        return models
+
+
+def _retrieve_exception(future: asyncio.Future[Models]) -> None:
+    if not future.cancelled():
+        future.exception()

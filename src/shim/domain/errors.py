@@ -1,0 +1,31 @@
+"""Typed failures the domain and its ports raise; each dialect maps them to its wire."""
+
+from __future__ import annotations
+
+
+class ShimError(Exception):
+    """Base of every failure shim reports to a client."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(ShimError):
+    """The client sent something that cannot be served as asked."""
+
+
+class ModelNotFound(ShimError):
+    """No model answers to the requested name."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"model '{name}' not found")
+        self.name = name
+
+
+class UpstreamError(ShimError):
+    """The backend answered, but with an error or something unreadable."""
+
+
+class UpstreamUnavailable(UpstreamError):
+    """The backend could not be reached at all."""

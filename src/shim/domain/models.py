@@ -1,0 +1,73 @@
+"""Value types that describe the models a backend offers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+ModelKind = Literal["llm", "embedding"]
+
+
+class Capability(enum.StrEnum):
+    """What a model can do; the values match Ollama's capability words."""
+
+    COMPLETION = "completion"
+    TOOLS = "tools"
+    VISION = "vision"
+    THINKING = "thinking"
+    EMBEDDING = "embedding"
+
+
+class LoadedInstance(msgspec.Struct, frozen=True, kw_only=True):
+    """One copy of a model held in memory by the backend."""
+
+    instance_id: str
+    context_length: int | None = None
+
+
+class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A model as the backend describes it; fields it does not report stay empty."""
+
+    key: str
+    kind: ModelKind = "llm"
+    display_name: str = ""
+    architecture: str | None = None
+    format: str | None = None
+    quantization: str | None = None
+    size_bytes: int = 0
+    parameter_size: str | None = None
+    max_context_length: int | None = None
+    vision: bool = False
+    tool_use: bool = False
+    reasoning: bool = False
+    loaded_instances: tuple[LoadedInstance, ...] = ()
+    modified_at: datetime | None = None
+    backend: str = "default"
+
+    @property
+    def is_loaded(self) -> bool:
+        return bool(self.loaded_instances)
+
+    @property
+    def context_length(self) -> int | None:
+        """The usable window: the loaded instance's if loaded, else the trained maximum."""
+        for instance in self.loaded_instances:
+            if instance.context_length:
+                return instance.context_length
+        return self.max_context_length
+
+    @property
+    def capabilities(self) -> tuple[Capability, ...]:
+        if self.kind == "embedding":
+            return (Capability.EMBEDDING,)
+        found = [Capability.COMPLETION]
+        if self.tool_use:
+            found.append(Capability.TOOLS)
+        if self.vision:
+            found.append(Capability.VISION)
+        if self.reasoning:
+            found.append(Capability.THINKING)
+        return tuple(found)
