@@ -6,13 +6,13 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from dependency_injector import providers
 from litestar import Litestar
 from litestar.di import Provide
-from litestar.types import ASGIApp
 
+from shim.api.asgi import ASGIApp
 from shim.api.auth import ApiKeyMiddleware
 from shim.api.cors import cors_config
 from shim.api.dependencies import CATALOG, SELECTOR, SERVER_INFO
@@ -29,7 +29,7 @@ def create_app(container: Container) -> ASGIApp:
     server_info = ServerInfo(
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
     )
-    app: ASGIApp = Litestar(
+    litestar = Litestar(
         route_handlers=[DiscoveryController, HealthController],
         dependencies={
             CATALOG: from_container(container.catalog),
@@ -43,6 +43,7 @@ def create_app(container: Container) -> ASGIApp:
         openapi_config=None,
         logging_config=None,
     )
+    app: ASGIApp = cast(ASGIApp, litestar)
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key)
     return RequestContextMiddleware(app)

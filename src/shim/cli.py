@@ -20,13 +20,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the service")
     for name in SETTING_NAMES:
-        serve.add_argument(flag(name), dest=name, metavar="VALUE", help=f"overrides {env_var(name)}")
+        serve.add_argument(
+            flag(name), dest=name, metavar="VALUE", help=f"overrides {env_var(name)}"
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    flags = {name: value for name, value in vars(args).items() if name in SETTING_NAMES and value is not None}
+    flags = {
+        name: value
+        for name, value in vars(args).items()
+        if name in SETTING_NAMES and value is not None
+    }
     try:
         settings = load_settings(os.environ, flags)
     except SettingsError as error:

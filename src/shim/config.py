@@ -1,4 +1,4 @@
-"""Settings: read once at start from `SHIM_*` variables, with command-line flags taking precedence."""
+"""Settings: read once at start from `SHIM_*` variables; command-line flags take precedence."""
 
 from __future__ import annotations
 
@@ -71,7 +71,10 @@ def _collect(
         raw["lmstudio_url"] = re.sub(r"/v1/?$", "", legacy.rstrip("/"))
         sources["lmstudio_url"] = LEGACY_LMSTUDIO_BASE
     for name in SETTING_NAMES:
-        for value, source in ((environ.get(env_var(name)), env_var(name)), (flags.get(name), flag(name))):
+        for value, source in (
+            (environ.get(env_var(name)), env_var(name)),
+            (flags.get(name), flag(name)),
+        ):
             if value is not None and value.strip():
                 raw[name] = value.strip()
                 sources[name] = source
@@ -95,7 +98,9 @@ def _parse_aliases(value: str) -> dict[str, str]:
     for pair in filter(None, (part.strip() for part in value.split(","))):
         alias, sep, target = (piece.strip() for piece in pair.partition("="))
         if not (sep and alias and target):
-            raise msgspec.ValidationError(f"expected alias=model pairs, got {pair!r} - at `$.model_aliases`")
+            raise msgspec.ValidationError(
+                f"expected alias=model pairs, got {pair!r} - at `$.model_aliases`"
+            )
         aliases[alias] = target
     return aliases
 

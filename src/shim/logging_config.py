@@ -38,7 +38,9 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(processor=renderer, foreign_pre_chain=shared))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(processor=renderer, foreign_pre_chain=shared)
+    )
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())

@@ -1,1 +1,1 @@
-"""Adapters: the ports implemented against LM Studio (or any OpenAI-compatible server) and a fake."""
+"""Adapters: the ports implemented against LM Studio, and fakes."""

@@ -13,7 +13,7 @@ async def open_http_client(
     connect_timeout: float,
     read_timeout: float,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Short connect timeout, long read timeout: a first request may wait minutes for a model load."""
+    """Short connect timeout, long read timeout: a first request may wait minutes for a load."""
     headers = {"Authorization": f"Bearer {api_token}"} if api_token else {}
     timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)

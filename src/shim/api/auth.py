@@ -6,7 +6,8 @@ import hmac
 
 import msgspec
 import structlog
-from litestar.types import ASGIApp, Receive, Scope, Send
+
+from shim.api.asgi import ASGIApp, Receive, Scope, Send
 
 OPEN_PATHS = frozenset({"/", "/healthz", "/readyz"})
 UNAUTHORIZED = msgspec.json.encode({"error": "unauthorized"})

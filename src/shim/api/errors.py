@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
 from structlog import get_logger
@@ -33,28 +35,26 @@ def status_of(error: ShimError) -> int:
     return 500
 
 
-def shim_error(_: Request[object, object, object], error: ShimError) -> Response[bytes]:
+def shim_error(_: Request[Any, Any, Any], error: ShimError) -> Response[bytes]:
     status = status_of(error)
     log.info("request.failed", status=status, error=error.message, kind=type(error).__name__)
     return json_response(ErrorResponse(error=error.message), status)
 
 
-def route_not_found(_: Request[object, object, object], __: NotFoundException) -> Response[bytes]:
+def route_not_found(_: Request[Any, Any, Any], __: NotFoundException) -> Response[bytes]:
     # Ollama's router answers unknown paths in plain text, and so must we.
     return text_response("404 page not found", 404)
 
 
-def method_not_allowed(
-    _: Request[object, object, object], __: MethodNotAllowedException
-) -> Response[bytes]:
+def method_not_allowed(_: Request[Any, Any, Any], __: MethodNotAllowedException) -> Response[bytes]:
     return text_response("405 method not allowed", 405)
 
 
-def http_error(_: Request[object, object, object], error: HTTPException) -> Response[bytes]:
+def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
     return json_response(ErrorResponse(error=str(error.detail)), error.status_code)
 
 
-def unexpected_error(_: Request[object, object, object], error: Exception) -> Response[bytes]:
+def unexpected_error(_: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     log.exception("request.crashed", error=repr(error))
     return json_response(ErrorResponse(error="internal server error"), 500)
 

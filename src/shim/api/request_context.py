@@ -7,7 +7,8 @@ import time
 import uuid
 
 import structlog
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from shim.api.asgi import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
 _SAFE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")

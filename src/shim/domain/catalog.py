@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog
@@ -33,7 +33,7 @@ class CachedModelCatalog(ModelCatalog):
         if self._models is not None and self._clock() < self._expires_at:
             return self._models
         if self._inflight is None:
-            self._inflight = asyncio.ensure_future(self._fetch())
+            self._inflight = asyncio.ensure_future(self._fetch(self._generation))
             self._inflight.add_done_callback(_retrieve_exception)
         # A waiter that gives up must not cancel the fetch the others are waiting for.
         return await asyncio.shield(self._inflight)
@@ -43,8 +43,7 @@ class CachedModelCatalog(ModelCatalog):
         self._generation += 1
         self._expires_at = 0.0
 
-    async def _fetch(self) -> Models:
-        generation = self._generation
+    async def _fetch(self, generation: int) -> Models:
         try:
             models = tuple(await self._source.list_models())
         finally:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from shim.adapters.lmstudio.wire import OpenAIModelList, V0ModelList, V1Model, V1ModelList
+from shim.adapters.lmstudio.wire import (
+    OpenAIModelList,
+    V0ModelList,
+    V1Model,
+    V1ModelList,
+    V1Quantization,
+)
 from shim.domain.models import LoadedInstance, ModelRecord
 
 V0_EMBEDDING_TYPES = frozenset({"embedding", "embeddings"})
@@ -14,14 +20,13 @@ def from_v1(listing: V1ModelList, backend: str) -> list[ModelRecord]:
 
 def _from_v1_model(model: V1Model, backend: str) -> ModelRecord:
     caps = model.capabilities
-    quantization = model.quantization
     return ModelRecord(
         key=model.key,
         kind="embedding" if model.type == "embedding" else "llm",
         display_name=model.display_name or model.key,
         architecture=model.architecture,
         format=model.format,
-        quantization=quantization if isinstance(quantization, str) else quantization and quantization.name,
+        quantization=_quantization_name(model.quantization),
         size_bytes=model.size_bytes or 0,
         parameter_size=model.params_string,
         max_context_length=model.max_context_length,
@@ -34,6 +39,12 @@ def _from_v1_model(model: V1Model, backend: str) -> ModelRecord:
         ),
         backend=backend,
     )
+
+
+def _quantization_name(quantization: V1Quantization | str | None) -> str | None:
+    if isinstance(quantization, V1Quantization):
+        return quantization.name
+    return quantization
 
 
 def from_v0(listing: V0ModelList, backend: str) -> list[ModelRecord]:

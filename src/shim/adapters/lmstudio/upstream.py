@@ -27,9 +27,13 @@ async def get(client: httpx.AsyncClient, path: str) -> UpstreamReply:
         status, size = response.status_code, len(response.content)
         return UpstreamReply(status, response.content)
     except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-        raise UpstreamUnavailable(f"cannot reach LM Studio at {client.base_url}: {_describe(error)}") from None
+        raise UpstreamUnavailable(
+            f"cannot reach LM Studio at {client.base_url}: {_describe(error)}"
+        ) from None
     except httpx.TimeoutException as error:
-        raise UpstreamError(f"LM Studio did not answer {path} in time ({_describe(error)})") from None
+        raise UpstreamError(
+            f"LM Studio did not answer {path} in time ({_describe(error)})"
+        ) from None
     except httpx.HTTPError as error:
         raise UpstreamError(f"LM Studio failed on {path}: {_describe(error)}") from None
     finally:

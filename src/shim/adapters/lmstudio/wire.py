@@ -1,4 +1,4 @@
-"""The model lists of LM Studio's /api/v1, /api/v0 and OpenAI-compatible /v1; unknown keys ignored."""
+"""Model lists of LM Studio's /api/v1, /api/v0 and OpenAI-compatible /v1; unknown keys ignored."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post, route
 from litestar.enums import HttpMethod
@@ -41,7 +42,11 @@ class DiscoveryController(Controller):
 
     @post("/api/show", name="ollama.show", status_code=200)
     async def show_model(
-        self, request: Request, body: bytes, selector: SelectorDep, server_info: ServerInfoDep
+        self,
+        request: Request[Any, Any, Any],
+        body: bytes,
+        selector: SelectorDep,
+        server_info: ServerInfoDep,
     ) -> Response[bytes]:
         asked = decode_body(body, ShowRequest)
         name = asked.model or asked.name

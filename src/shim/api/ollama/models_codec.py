@@ -100,14 +100,18 @@ def show_from_model(
 
 
 def _parameters(record: ModelRecord) -> list[str]:
-    loaded_window = next((i.context_length for i in record.loaded_instances if i.context_length), None)
+    loaded_window = next(
+        (i.context_length for i in record.loaded_instances if i.context_length), None
+    )
     return [parameter_line("num_ctx", loaded_window)] if loaded_window else []
 
 
 def _model_info(record: ModelRecord, requested: str, user_agent: str) -> dict[str, Any]:
     # Copilot shows general.basename as the model's name; Ollama answers it with what it asked for.
     copilot = user_agent.startswith(COPILOT_USER_AGENT)
-    info: dict[str, Any] = {"general.basename": requested if copilot else record.display_name or record.key}
+    info: dict[str, Any] = {
+        "general.basename": requested if copilot else record.display_name or record.key
+    }
     if record.architecture:
         info["general.architecture"] = record.architecture
         if record.context_length:

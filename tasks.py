@@ -1,0 +1,72 @@
+"""The project's two entry points, needing nothing but Python 3.11+.
+
+    python3 tasks.py serve [shim flags]   install, then start shim (127.0.0.1:11434)
+    python3 tasks.py test                 install, then lint and run the whole test suite
+
+uv runs everything from the committed lock file. When uv is not installed it is bootstrapped into
+a private virtual environment (.tools/), which works even where the system pip refuses to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+TOOLS = ROOT / ".tools"
+CHECKS = (
+    ("ruff", "check", "."),
+    ("ruff", "format", "--check", "."),
+    ("mypy",),
+    ("lint-imports",),
+)
+PYTEST_NO_TESTS = 5
+
+
+def uv() -> list[str]:
+    found = shutil.which("uv")
+    if found:
+        return [found]
+    bindir = TOOLS / ("Scripts" if os.name == "nt" else "bin")
+    local = bindir / ("uv.exe" if os.name == "nt" else "uv")
+    if not local.exists():
+        print("tasks: bootstrapping uv into .tools/", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True, clear=True).create(TOOLS)
+        subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", "uv"], check=True)
+    return [str(local)]
+
+
+def run(*command: str) -> int:
+    return subprocess.run([*uv(), "run", "--locked", *command], cwd=ROOT).returncode
+
+
+def serve(args: list[str]) -> int:
+    return run("--no-dev", "shim", "serve", *args)
+
+
+def test(args: list[str]) -> int:
+    for check in CHECKS:
+        print(f"tasks: {' '.join(check)}", file=sys.stderr, flush=True)
+        if run(*check) != 0:
+            return 1
+    code = run("pytest", *args)
+    if code == PYTEST_NO_TESTS:
+        print("tasks: pytest collected no tests; that is a failure here", file=sys.stderr)
+        return 1
+    return code
+
+
+def main() -> int:
+    tasks = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in tasks:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return tasks[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

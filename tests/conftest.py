@@ -1,0 +1,62 @@
+"""Shared fixtures: an LM Studio double on loopback, shim servers on demand, captured logs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+
+from shim.app import create_app
+from shim.config import Settings
+from shim.container import Container
+from shim.logging_config import configure_logging
+from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.log_capture import LogCapture
+from tests.support.servers import serve
+
+StartShim = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def log_capture() -> LogCapture:
+    capture = LogCapture()
+    configure_logging("debug", "json", stream=capture)  # type: ignore[arg-type]
+    return capture
+
+
+@pytest.fixture(scope="session")
+def lmstudio_server() -> Iterator[LMStudioDouble]:
+    double = LMStudioDouble()
+    with serve(double) as url:
+        double.url = url
+        yield double
+
+
+@pytest.fixture
+def lmstudio(lmstudio_server: LMStudioDouble) -> LMStudioDouble:
+    lmstudio_server.reset()
+    return lmstudio_server
+
+
+@pytest.fixture
+def start_shim(lmstudio: LMStudioDouble) -> Iterator[StartShim]:
+    """Start a shim against the double with Settings overrides; each is stopped after the test."""
+    with ExitStack() as stack:
+
+        def start(**overrides: Any) -> str:
+            settings = Settings(**{"lmstudio_url": lmstudio.url, **overrides})
+            return stack.enter_context(serve(create_app(Container(settings=settings))))
+
+        yield start
+
+
+@pytest.fixture
+def shim(start_shim: StartShim) -> str:
+    return start_shim()

@@ -1,0 +1,130 @@
+"""An LM Studio stand-in following its documented and observed behaviour, quirks included.
+
+`api` picks the generation it imitates: "v1" (0.4.x: /api/v1, /api/v0 and /v1), "v0" (0.3.x: no
+/api/v1, which it answers with HTTP 200 and an error body), or "openai" (a plain OpenAI-compatible
+server such as llama.cpp's, which answers unknown routes with 404).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from litestar.types import Receive, Scope, Send
+
+from tests.support.lmstudio_models import default_models, openai_listing, v0_listing
+
+Handler = Callable[["LMStudioDouble", bytes], Awaitable[tuple[int, Any]]]
+
+
+class LMStudioDouble:
+    def __init__(self) -> None:
+        self.url = ""
+        self.reset()
+
+    def reset(self) -> None:
+        self.models: list[dict[str, Any]] = default_models()
+        self.api = "v1"
+        self.required_token: str | None = None
+        self.fail_status: int | None = None
+        self.delay_seconds = 0.0
+        self.calls: Counter[str] = Counter()
+        self.authorizations: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _run_lifespan(receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        self.calls[f"{method} {path}"] += 1
+        headers = dict(scope["headers"])
+        self.authorizations.append(headers.get(b"authorization", b"").decode())
+        body = await _read_body(receive)
+        status, payload = await self._answer(method, path, headers, body)
+        await _send_json(send, status, payload)
+
+    async def _answer(
+        self, method: str, path: str, headers: dict[bytes, bytes], body: bytes
+    ) -> tuple[int, Any]:
+        if (
+            self.required_token
+            and headers.get(b"authorization") != f"Bearer {self.required_token}".encode()
+        ):
+            return 401, {
+                "error": {
+                    "type": "invalid_request",
+                    "code": "invalid_api_key",
+                    "message": "An LM Studio API token is required.",
+                }
+            }
+        handler = self._route(method, path)
+        if handler is None:
+            if self.api == "openai":
+                return 404, {
+                    "error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}
+                }
+            return 200, {"error": f"Unexpected endpoint or method. ({method} {path})"}
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        if self.fail_status:
+            return self.fail_status, {
+                "error": {"message": "simulated failure", "type": "internal_error"}
+            }
+        return await handler(self, body)
+
+    def _route(self, method: str, path: str) -> Handler | None:
+        handler = ROUTES.get((method, path))
+        if handler is None or path.startswith(UNSERVED_PREFIXES[self.api]):
+            return None
+        return handler
+
+    async def list_v1(self, _: bytes) -> tuple[int, Any]:
+        return 200, {"models": self.models}
+
+    async def list_v0(self, _: bytes) -> tuple[int, Any]:
+        return 200, v0_listing(self.models)
+
+    async def list_openai(self, _: bytes) -> tuple[int, Any]:
+        return 200, openai_listing(self.models)
+
+
+ROUTES: dict[tuple[str, str], Handler] = {
+    ("GET", "/api/v1/models"): LMStudioDouble.list_v1,
+    ("GET", "/api/v0/models"): LMStudioDouble.list_v0,
+    ("GET", "/v1/models"): LMStudioDouble.list_openai,
+}
+
+UNSERVED_PREFIXES: dict[str, tuple[str, ...]] = {
+    "v1": (),
+    "v0": ("/api/v1/",),
+    "openai": ("/api/v1/", "/api/v0/"),
+}
+
+
+async def _run_lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _send_json(send: Send, status: int, payload: Any) -> None:
+    body = msgspec.json.encode(payload)
+    headers = [(b"content-type", b"application/json; charset=utf-8"), (b"x-powered-by", b"Express")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,83 @@
+import pytest
+
+from shim.config import MIB, Settings, SettingsError, load_settings
+
+
+def test_defaults_match_ollama_and_lm_studio() -> None:
+    settings = load_settings({})
+    assert (settings.host, settings.port) == ("127.0.0.1", 11434)
+    assert settings.lmstudio_url == "http://localhost:1234"
+    assert settings.max_request_bytes == 100 * MIB
+    assert settings.backend == "lmstudio"
+
+
+def test_reads_every_setting_from_shim_variables() -> None:
+    settings = load_settings(
+        {
+            "SHIM_PORT": "8080",
+            "SHIM_LMSTUDIO_URL": "http://gpu-box:1234/",
+            "SHIM_MODEL_ALIASES": "coder=qwen/qwen3-coder, chat = google/gemma-4-e4b",
+            "SHIM_ALLOWED_ORIGINS": "https://ui.example, http://*.corp",
+            "SHIM_MODEL_CACHE_TTL_SECONDS": "2.5",
+            "SHIM_LOG_LEVEL": "DEBUG",
+            "SHIM_BACKEND": "fake",
+            "SHIM_API_KEY": "secret",
+        }
+    )
+    assert settings.port == 8080
+    assert settings.lmstudio_url == "http://gpu-box:1234"
+    assert settings.model_aliases == {"coder": "qwen/qwen3-coder", "chat": "google/gemma-4-e4b"}
+    assert settings.allowed_origins == ("https://ui.example", "http://*.corp")
+    assert settings.model_cache_ttl_seconds == 2.5
+    assert (settings.log_level, settings.backend, settings.api_key) == ("debug", "fake", "secret")
+
+
+def test_flags_override_environment() -> None:
+    settings = load_settings({"SHIM_PORT": "8080"}, {"port": "9090"})
+    assert settings.port == 9090
+
+
+def test_accepts_the_older_base_url_that_ends_in_v1() -> None:
+    assert (
+        load_settings({"SHIM_LMSTUDIO_BASE": "http://box:1234/v1/"}).lmstudio_url
+        == "http://box:1234"
+    )
+
+
+def test_new_url_variable_wins_over_the_older_one() -> None:
+    env = {"SHIM_LMSTUDIO_BASE": "http://old:1234/v1", "SHIM_LMSTUDIO_URL": "http://new:1234"}
+    assert load_settings(env).lmstudio_url == "http://new:1234"
+
+
+def test_empty_variables_count_as_unset() -> None:
+    assert load_settings({"SHIM_API_KEY": "", "SHIM_PORT": " "}) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("env", "flags", "named"),
+    [
+        ({"SHIM_PORT": "abc"}, {}, "SHIM_PORT='abc'"),
+        ({"SHIM_PORT": "70000"}, {}, "SHIM_PORT='70000'"),
+        ({}, {"port": "-1"}, "--port='-1'"),
+        ({"SHIM_BACKEND": "ollama"}, {}, "SHIM_BACKEND='ollama'"),
+        ({"SHIM_OLLAMA_VERSION": "0.5.0"}, {}, "SHIM_OLLAMA_VERSION='0.5.0'"),
+        ({"SHIM_OLLAMA_VERSION": "v1.2"}, {}, "SHIM_OLLAMA_VERSION='v1.2'"),
+        ({"SHIM_LMSTUDIO_URL": "localhost:1234"}, {}, "SHIM_LMSTUDIO_URL='localhost:1234'"),
+        ({"SHIM_LMSTUDIO_BASE": "ftp://x/v1"}, {}, "SHIM_LMSTUDIO_BASE='ftp://x'"),
+        ({"SHIM_MODEL_ALIASES": "no-equals-sign"}, {}, "SHIM_MODEL_ALIASES='no-equals-sign'"),
+        ({"SHIM_MAX_REQUEST_BYTES": "0"}, {}, "SHIM_MAX_REQUEST_BYTES='0'"),
+        ({"SHIM_READ_TIMEOUT_SECONDS": "soon"}, {}, "SHIM_READ_TIMEOUT_SECONDS='soon'"),
+    ],
+)
+def test_bad_values_fail_with_one_line_naming_the_source(
+    env: dict[str, str], flags: dict[str, str], named: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(env, flags)
+    message = str(raised.value)
+    assert named in message
+    assert "\n" not in message
+
+
+def test_recent_enough_versions_are_accepted() -> None:
+    assert load_settings({"SHIM_OLLAMA_VERSION": "0.6.4"}).ollama_version == "0.6.4"
