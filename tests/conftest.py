@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 
-from shim.app import create_app
+from shim.cli import server_config
 from shim.config import Settings
-from shim.container import Container
 from shim.logging_config import configure_logging
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
-from tests.support.servers import serve
+from tests.support.servers import free_port, serve, serve_config
 
 StartShim = Callable[..., str]
 
@@ -51,8 +50,8 @@ def start_shim(lmstudio: LMStudioDouble) -> Iterator[StartShim]:
     with ExitStack() as stack:
 
         def start(**overrides: Any) -> str:
-            settings = Settings(**{"lmstudio_url": lmstudio.url, **overrides})
-            return stack.enter_context(serve(create_app(Container(settings=settings))))
+            settings = Settings(**{"lmstudio_url": lmstudio.url, "port": free_port(), **overrides})
+            return stack.enter_context(serve_config(server_config(settings)))
 
         yield start
 

@@ -44,9 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def serve(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    app = create_app(Container(settings=settings))
-    uvicorn.run(
-        app,
+    uvicorn.Server(server_config(settings)).run()
+
+
+def server_config(settings: Settings) -> uvicorn.Config:
+    """Ollama sends no Server header, and shim writes its own access line."""
+    return uvicorn.Config(
+        create_app(Container(settings=settings)),
         host=settings.host,
         port=settings.port,
         log_config=None,

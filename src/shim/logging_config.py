@@ -10,6 +10,8 @@ import msgspec
 import structlog
 from structlog.typing import Processor
 
+QUIET_LIBRARIES = ("httpx", "httpcore")
+
 _encoder = msgspec.json.Encoder(enc_hook=repr)
 
 
@@ -44,3 +46,6 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    # shim logs one line per upstream call itself; the client libraries' lines would repeat it.
+    for chatty in QUIET_LIBRARIES:
+        logging.getLogger(chatty).setLevel(logging.WARNING)

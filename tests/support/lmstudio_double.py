@@ -62,7 +62,7 @@ class LMStudioDouble:
             }
         handler = self._route(method, path)
         if handler is None:
-            if self.api == "openai":
+            if self.api in ("openai", "none"):
                 return 404, {
                     "error": {"code": 404, "message": "File Not Found", "type": "not_found_error"}
                 }
@@ -101,6 +101,7 @@ UNSERVED_PREFIXES: dict[str, tuple[str, ...]] = {
     "v1": (),
     "v0": ("/api/v1/",),
     "openai": ("/api/v1/", "/api/v0/"),
+    "none": ("/",),
 }
 
 

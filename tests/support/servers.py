@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import uvicorn
 from litestar.types import ASGIApp
@@ -19,13 +19,17 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def serve(app: ASGIApp, port: int | None = None) -> Iterator[str]:
-    """Yield the base URL while the app is being served; stop it afterwards."""
-    port = port or free_port()
+def serve(app: ASGIApp) -> AbstractContextManager[str]:
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="auto"
+        app, host="127.0.0.1", port=free_port(), log_config=None, access_log=False
     )
+    return serve_config(config)
+
+
+@contextmanager
+def serve_config(config: uvicorn.Config) -> Iterator[str]:
+    """Yield the base URL while the app is being served; stop it afterwards."""
+    port = config.port
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post, route
 from litestar.enums import HttpMethod
+from litestar.params import RawBody
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import CatalogDep, SelectorDep, ServerInfoDep
@@ -44,7 +45,7 @@ class DiscoveryController(Controller):
     async def show_model(
         self,
         request: Request[Any, Any, Any],
-        body: bytes,
+        body: RawBody,
         selector: SelectorDep,
         server_info: ServerInfoDep,
     ) -> Response[bytes]:

@@ -1,0 +1,41 @@
+"""Every log line of a request carries its request id; one access line sums the request up."""
+
+import httpx
+
+from tests.support.log_capture import LogCapture
+
+
+def test_upstream_and_access_lines_share_the_request_id(shim: str, log_capture: LogCapture) -> None:
+    response = httpx.get(shim + "/api/tags", headers={"x-request-id": "trace-42"})
+    lines = log_capture.for_request("trace-42")
+    events = [line["event"] for line in lines]
+    assert events == ["upstream.call", "request"]
+    upstream, access = lines
+    assert (upstream["path"], upstream["status"]) == ("/api/v1/models", 200)
+    assert upstream["duration_ms"] >= 0
+    assert (access["method"], access["path"], access["status"]) == ("GET", "/api/tags", 200)
+    assert access["bytes"] == len(response.content)
+    assert access["duration_ms"] > 0
+    assert all(line["level"] for line in lines)
+
+
+def test_failures_are_logged_under_the_request_id(shim: str, log_capture: LogCapture) -> None:
+    httpx.post(shim + "/api/show", json={"model": "ghost"}, headers={"x-request-id": "trace-43"})
+    failed = [
+        line for line in log_capture.for_request("trace-43") if line["event"] == "request.failed"
+    ]
+    assert failed == [
+        {
+            **failed[0],
+            "status": 404,
+            "error": "model 'ghost:latest' not found",
+            "kind": "ModelNotFound",
+        }
+    ]
+
+
+def test_each_request_gets_its_own_id(shim: str, log_capture: LogCapture) -> None:
+    first = httpx.get(shim + "/api/version").headers["x-request-id"]
+    second = httpx.get(shim + "/api/version").headers["x-request-id"]
+    assert first != second
+    assert [line["event"] for line in log_capture.for_request(first)] == ["request"]
