@@ -19,9 +19,14 @@ def _dumps(event: Any, **_: Any) -> str:
     return _encoder.encode(event).decode()
 
 
+def renders_json(log_format: str, stream: TextIO) -> bool:
+    """JSON for machines; a terminal gets readable lines unless JSON is asked for."""
+    return log_format == "json" or (log_format == "auto" and not stream.isatty())
+
+
 def configure_logging(level: str, log_format: str, stream: TextIO | None = None) -> None:
     stream = stream or sys.stderr
-    as_json = log_format == "json" or (log_format == "auto" and not stream.isatty())
+    as_json = renders_json(log_format, stream)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
