@@ -5,10 +5,15 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.fake.lifecycle import FakeModelLifecycle
+from shim.adapters.fake.streamer import FakeCompletionStreamer
 from shim.adapters.http_client import open_http_client
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
+from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
+from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.config import Settings
 from shim.domain.catalog import CachedModelCatalog
+from shim.domain.chat_service import ChatService
 from shim.domain.selector import CatalogModelSelector
 
 
@@ -29,6 +34,17 @@ class Container(containers.DeclarativeContainer):
         settings.provided.backend, lmstudio=lmstudio_catalog, fake=fake_catalog
     )
 
+    streamer = providers.Selector(
+        settings.provided.backend,
+        lmstudio=providers.Singleton(LMStudioCompletionStreamer, client=http_client),
+        fake=providers.Singleton(FakeCompletionStreamer),
+    )
+    lifecycle = providers.Selector(
+        settings.provided.backend,
+        lmstudio=providers.Singleton(LMStudioModelLifecycle, client=http_client),
+        fake=providers.Singleton(FakeModelLifecycle, catalog=fake_catalog),
+    )
+
     catalog = providers.Singleton(
         CachedModelCatalog,
         source=backend_catalog,
@@ -36,4 +52,11 @@ class Container(containers.DeclarativeContainer):
     )
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases
+    )
+    chat_service = providers.Singleton(
+        ChatService,
+        selector=selector,
+        streamer=streamer,
+        lifecycle=lifecycle,
+        on_models_changed=catalog.provided.invalidate,
     )

@@ -5,12 +5,15 @@ from __future__ import annotations
 from litestar.params import SkipValidation
 
 from shim.api.ollama.info import ServerInfo
+from shim.domain.chat_service import ChatService
 from shim.domain.ports import ModelCatalog, ModelSelector
 
 CATALOG = "catalog"
 SELECTOR = "selector"
 SERVER_INFO = "server_info"
+CHAT_SERVICE = "chat_service"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
 ServerInfoDep = SkipValidation[ServerInfo]
+ChatServiceDep = SkipValidation[ChatService]

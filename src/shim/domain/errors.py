@@ -29,3 +29,15 @@ class UpstreamError(ShimError):
 
 class UpstreamUnavailable(UpstreamError):
     """The backend could not be reached at all."""
+
+
+class UpstreamRejected(UpstreamError):
+    """The backend refused the request itself; `status` is the HTTP status to pass on."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Unsupported(ShimError):
+    """The backend cannot do this at all; saying so beats pretending."""

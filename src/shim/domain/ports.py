@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Protocol
 
+from shim.domain.completion import CompletionEvent, CompletionRequest
 from shim.domain.models import ModelRecord
 
 
@@ -23,3 +24,23 @@ class ModelSelector(Protocol):
     @abstractmethod
     async def resolve(self, name: str) -> ModelRecord:
         """The model `name` refers to; raises ModelNotFound when there is none."""
+
+
+class CompletionStreamer(Protocol):
+    """Streams a completion from the backend."""
+
+    @abstractmethod
+    def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+        """Deltas as they arrive, then exactly one Finish; failures raise ShimError subclasses."""
+
+
+class ModelLifecycle(Protocol):
+    """Loads and unloads models in the backend's memory."""
+
+    @abstractmethod
+    async def load(self, model: ModelRecord, *, keep_alive_seconds: float | None) -> None:
+        """Make sure the model is in memory."""
+
+    @abstractmethod
+    async def unload(self, model: ModelRecord) -> None:
+        """Free every loaded instance of the model."""

@@ -9,7 +9,7 @@ import httpx
 import msgspec
 
 from shim.adapters.lmstudio import records
-from shim.adapters.lmstudio.upstream import UpstreamReply, error_message, get
+from shim.adapters.lmstudio.upstream import UpstreamReply, error_message, get, rejection
 from shim.adapters.lmstudio.wire import OpenAIModelList, V0ModelList, V1ModelList
 from shim.domain.errors import UpstreamError
 from shim.domain.models import ModelRecord
@@ -71,9 +71,5 @@ class LMStudioModelCatalog(ModelCatalog):
 
 def _raise_for_hard_failure(reply: UpstreamReply, path: str) -> None:
     """Failures that another endpoint would not cure: refused credentials, server errors."""
-    if reply.status in AUTH_FAILURES:
-        detail = error_message(reply.body) or "no reason given"
-        raise UpstreamError(f"LM Studio refused shim's API token (HTTP {reply.status}): {detail}")
-    if reply.status >= 500:
-        detail = error_message(reply.body) or reply.body[:200].decode(errors="replace")
-        raise UpstreamError(f"LM Studio failed on {path} (HTTP {reply.status}): {detail}")
+    if reply.status in AUTH_FAILURES or reply.status >= 500:
+        raise rejection(reply.status, reply.body, path)

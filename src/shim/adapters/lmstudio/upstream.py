@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import msgspec
 import structlog
 
-from shim.domain.errors import UpstreamError, UpstreamUnavailable
+from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
 
 log = structlog.get_logger(__name__)
+
+JSON_HEADERS = {"content-type": "application/json"}
+PASSED_ON_STATUSES = frozenset({400, 404, 413, 422, 429})
 
 
 class UpstreamReply(msgspec.Struct, frozen=True):
@@ -19,32 +24,58 @@ class UpstreamReply(msgspec.Struct, frozen=True):
     body: bytes
 
 
-async def get(client: httpx.AsyncClient, path: str) -> UpstreamReply:
+async def call(
+    client: httpx.AsyncClient, method: str, path: str, payload: Any = None
+) -> UpstreamReply:
     started = time.perf_counter()
     status = size = 0
     try:
-        response = await client.get(path)
+        with transport_errors(client, path):
+            if payload is None:
+                response = await client.request(method, path)
+            else:
+                body = msgspec.json.encode(payload)
+                response = await client.request(method, path, content=body, headers=JSON_HEADERS)
         status, size = response.status_code, len(response.content)
         return UpstreamReply(status, response.content)
-    except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-        raise UpstreamUnavailable(
-            f"cannot reach LM Studio at {client.base_url}: {_describe(error)}"
-        ) from None
-    except httpx.TimeoutException as error:
-        raise UpstreamError(
-            f"LM Studio did not answer {path} in time ({_describe(error)})"
-        ) from None
-    except httpx.HTTPError as error:
-        raise UpstreamError(f"LM Studio failed on {path}: {_describe(error)}") from None
     finally:
         log.info(
             "upstream.call",
-            method="GET",
+            method=method,
             path=path,
             status=status,
             bytes=size,
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
         )
+
+
+async def get(client: httpx.AsyncClient, path: str) -> UpstreamReply:
+    return await call(client, "GET", path)
+
+
+@contextmanager
+def transport_errors(client: httpx.AsyncClient, path: str) -> Iterator[None]:
+    """Connection failures, timeouts and resets, each as the domain error that names it."""
+    try:
+        yield
+    except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+        message = f"cannot reach LM Studio at {client.base_url}: {_describe(error)}"
+        raise UpstreamUnavailable(message) from None
+    except httpx.TimeoutException as error:
+        message = f"LM Studio did not answer {path} in time ({_describe(error)})"
+        raise UpstreamError(message) from None
+    except httpx.HTTPError as error:
+        raise UpstreamError(f"LM Studio failed on {path}: {_describe(error)}") from None
+
+
+def rejection(status: int, body: bytes, path: str) -> UpstreamError:
+    """An error reply as a domain error: the client's own mistakes keep their status."""
+    detail = error_message(body) or body[:200].decode(errors="replace") or "no reason given"
+    if status in (401, 403):
+        return UpstreamError(f"LM Studio refused shim's API token (HTTP {status}): {detail}")
+    if status in PASSED_ON_STATUSES:
+        return UpstreamRejected(detail, status)
+    return UpstreamError(f"LM Studio failed on {path} (HTTP {status}): {detail}")
 
 
 def error_message(body: bytes) -> str | None:
@@ -55,7 +86,10 @@ def error_message(body: bytes) -> str | None:
         return None
     if not isinstance(payload, dict) or "error" not in payload:
         return None
-    error = payload["error"]
+    return describe_error(payload["error"])
+
+
+def describe_error(error: Any) -> str:
     if isinstance(error, dict):
         return str(error.get("message") or error.get("type") or error)
     return str(error)

@@ -1,0 +1,36 @@
+"""Loads and unloads that change the fake catalog, so /api/ps shows them."""
+
+from __future__ import annotations
+
+import msgspec
+
+from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.domain.models import LoadedInstance, ModelRecord
+from shim.domain.ports import ModelLifecycle
+
+DEFAULT_CONTEXT = 4096
+
+
+class FakeModelLifecycle(ModelLifecycle):
+    def __init__(self, catalog: FakeModelCatalog) -> None:
+        self._catalog = catalog
+        self.loads: list[tuple[str, float | None]] = []
+        self.unloads: list[str] = []
+
+    async def load(self, model: ModelRecord, *, keep_alive_seconds: float | None) -> None:
+        self.loads.append((model.key, keep_alive_seconds))
+        if not model.is_loaded:
+            instance = LoadedInstance(instance_id=model.key, context_length=DEFAULT_CONTEXT)
+            self._replace(model, (instance,))
+
+    async def unload(self, model: ModelRecord) -> None:
+        self.unloads.append(model.key)
+        self._replace(model, ())
+
+    def _replace(self, model: ModelRecord, instances: tuple[LoadedInstance, ...]) -> None:
+        self._catalog.models = tuple(
+            msgspec.structs.replace(record, loaded_instances=instances)
+            if record.key == model.key
+            else record
+            for record in self._catalog.models
+        )

@@ -1,0 +1,48 @@
+"""Scripted completions: a fixed demo answer, or whatever events a test hands it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Sequence
+
+from shim.domain.completion import (
+    CompletionEvent,
+    CompletionRequest,
+    Delta,
+    Finish,
+    ToolCall,
+    Usage,
+)
+from shim.domain.ports import CompletionStreamer
+
+DEMO_ANSWER = ("Hello", "!", " I am", " a fake", " model", ".")
+
+
+class FakeCompletionStreamer(CompletionStreamer):
+    def __init__(self, script: Sequence[CompletionEvent] | None = None, delay: float = 0) -> None:
+        self.script = script
+        self.delay = delay
+        self.requests: list[CompletionRequest] = []
+
+    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+        self.requests.append(request)
+        for event in self.script if self.script is not None else demo_script(request):
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            yield event
+
+
+def demo_script(request: CompletionRequest) -> list[CompletionEvent]:
+    """Calls the first tool when tools are offered; otherwise thinks briefly, then greets."""
+    if request.tools:
+        call = ToolCall(id="call_fake0001", name=request.tools[0].name, arguments={})
+        return [
+            Delta(tool_calls=(call,)),
+            Finish(reason="stop", usage=Usage(prompt_tokens=9, completion_tokens=5)),
+        ]
+    events: list[CompletionEvent] = [Delta(thinking="The user said hello.")]
+    events.extend(Delta(content=piece) for piece in DEMO_ANSWER)
+    events.append(
+        Finish(reason="stop", usage=Usage(prompt_tokens=9, completion_tokens=len(DEMO_ANSWER)))
+    )
+    return events

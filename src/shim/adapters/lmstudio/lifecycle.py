@@ -1,0 +1,70 @@
+"""Loading and unloading through LM Studio's /api/v1/models, or a one-token JIT request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from shim.adapters.lmstudio.payloads import ttl_seconds
+from shim.adapters.lmstudio.upstream import UpstreamReply, call, error_message, rejection
+from shim.domain.errors import Unsupported
+from shim.domain.models import ModelRecord
+from shim.domain.ports import ModelLifecycle
+
+LOAD_PATH = "/api/v1/models/load"
+UNLOAD_PATH = "/api/v1/models/unload"
+PING_PATH = "/v1/chat/completions"
+
+
+class LMStudioModelLifecycle(ModelLifecycle):
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def load(self, model: ModelRecord, *, keep_alive_seconds: float | None) -> None:
+        """Forever (negative) is an explicit load, which has no idle timeout; else a JIT load."""
+        if model.is_loaded:
+            return
+        if keep_alive_seconds is not None and keep_alive_seconds < 0:
+            reply = await call(self._client, "POST", LOAD_PATH, {"model": model.key})
+            if not _unsupported(reply):
+                _raise_for_error(reply, LOAD_PATH)
+                return
+        await self._ping(model, keep_alive_seconds)
+
+    async def unload(self, model: ModelRecord) -> None:
+        for instance in model.loaded_instances:
+            reply = await call(
+                self._client, "POST", UNLOAD_PATH, {"instance_id": instance.instance_id}
+            )
+            if _unsupported(reply):
+                raise Unsupported("unloading a model needs LM Studio 0.4 or newer (/api/v1)")
+            _raise_for_error(reply, UNLOAD_PATH)
+
+    async def _ping(self, model: ModelRecord, keep_alive_seconds: float | None) -> None:
+        """LM Studio loads a model on its first request; one token is the cheapest such request."""
+        body: dict[str, Any] = {
+            "model": model.key,
+            "messages": [{"role": "user", "content": "hi"}],
+            "max_tokens": 1,
+            "stream": False,
+        }
+        ttl = ttl_seconds(keep_alive_seconds)
+        if ttl is not None:
+            body["ttl"] = ttl
+        _raise_for_error(await call(self._client, "POST", PING_PATH, body), PING_PATH)
+
+
+def _unsupported(reply: UpstreamReply) -> bool:
+    """Older LM Studio answers unknown routes 200 with an error; other servers answer 404/405."""
+    if reply.status == 405:
+        return True
+    if reply.status == 404:
+        return b"model_not_found" not in reply.body
+    message = error_message(reply.body) if reply.status == 200 else None
+    return message is not None and message.startswith("Unexpected endpoint")
+
+
+def _raise_for_error(reply: UpstreamReply, path: str) -> None:
+    if reply.status != 200 or error_message(reply.body) is not None:
+        raise rejection(reply.status if reply.status != 200 else 502, reply.body, path)

@@ -1,0 +1,73 @@
+"""Tool calls arrive as fragments keyed by index; they leave whole, once, with object arguments."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+import msgspec
+import structlog
+
+from shim.adapters.lmstudio.stream_wire import ToolCallFragment
+from shim.domain.completion import ToolCall
+
+log = structlog.get_logger(__name__)
+
+ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+class _Partial:
+    def __init__(self) -> None:
+        self.id = ""
+        self.name = ""
+        self.arguments: list[str] = []
+
+
+class ToolCallAccumulator:
+    def __init__(self) -> None:
+        self._calls: dict[int, _Partial] = {}
+        self._last_index = 0
+
+    def add(self, fragments: list[ToolCallFragment]) -> None:
+        for fragment in fragments:
+            # Some builds omit the index on follow-up fragments: they continue the last call.
+            index = self._last_index if fragment.index is None else fragment.index
+            self._last_index = index
+            partial = self._calls.setdefault(index, _Partial())
+            partial.id = fragment.id or partial.id
+            if fragment.function is not None:
+                # Older builds repeat an empty name on every fragment; only a real name counts.
+                partial.name = fragment.function.name or partial.name
+                if fragment.function.arguments:
+                    partial.arguments.append(fragment.function.arguments)
+
+    def take(self) -> tuple[ToolCall, ...]:
+        """Every complete call so far, in index order; nameless fragments are dropped."""
+        named = [self._calls[index] for index in sorted(self._calls) if self._calls[index].name]
+        self._calls.clear()
+        return tuple(
+            ToolCall(
+                id=partial.id or new_call_id(),
+                name=partial.name,
+                arguments=_arguments(partial),
+                index=position,
+            )
+            for position, partial in enumerate(named)
+        )
+
+
+def new_call_id() -> str:
+    return "call_" + "".join(secrets.choice(ID_ALPHABET) for _ in range(8))
+
+
+def _arguments(partial: _Partial) -> dict[str, Any]:
+    text = "".join(partial.arguments).strip()
+    if not text:
+        return {}
+    try:
+        value = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        log.warning("upstream.tool_arguments_unreadable", tool=partial.name, length=len(text))
+        return {}
+    return value if isinstance(value, dict) else {"value": value}

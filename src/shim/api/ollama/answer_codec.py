@@ -1,0 +1,127 @@
+"""Domain answer events as Ollama's NDJSON chunks, for /api/chat and /api/generate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from shim.api.ollama.formats import go_time
+from shim.api.ollama.inference_wire import (
+    UNSET,
+    ChatChunk,
+    FunctionCallOut,
+    GenerateChunk,
+    MessageOut,
+    ToolCallOut,
+)
+from shim.domain.completion import Answer, AnswerEvent, Completed, ToolCall
+
+_encoder = msgspec.json.Encoder()
+
+
+def now() -> str:
+    return go_time(datetime.now(UTC))
+
+
+def metrics(completed: Completed) -> dict[str, Any]:
+    """Ollama leaves zero-valued metrics out; load and unload answers carry none."""
+    if completed.reason in ("load", "unload"):
+        return {"done_reason": completed.reason}
+    values = {
+        "done_reason": completed.reason,
+        "total_duration": completed.total_ns,
+        "load_duration": completed.load_ns,
+        "prompt_eval_count": completed.prompt_tokens,
+        "prompt_eval_duration": completed.prompt_eval_ns,
+        "eval_count": completed.completion_tokens,
+        "eval_duration": completed.eval_ns,
+    }
+    return {name: value if value else UNSET for name, value in values.items()}
+
+
+def tool_calls_out(calls: tuple[ToolCall, ...]) -> list[ToolCallOut] | msgspec.UnsetType:
+    if not calls:
+        return UNSET
+    return [
+        ToolCallOut(
+            id=c.id, function=FunctionCallOut(index=c.index, name=c.name, arguments=c.arguments)
+        )
+        for c in calls
+    ]
+
+
+class ChatEncoder:
+    def __init__(self, model: str) -> None:
+        self._model = model
+
+    def line(self, event: AnswerEvent) -> bytes:
+        return _encoder.encode(self.chunk(event)) + b"\n"
+
+    def chunk(self, event: AnswerEvent) -> ChatChunk:
+        if isinstance(event, Completed):
+            return ChatChunk(
+                model=self._model,
+                created_at=now(),
+                message=MessageOut(),
+                done=True,
+                **metrics(event),
+            )
+        return ChatChunk(
+            model=self._model,
+            created_at=now(),
+            message=MessageOut(
+                content=event.content,
+                thinking=event.thinking or UNSET,
+                tool_calls=tool_calls_out(event.tool_calls),
+            ),
+            done=False,
+        )
+
+    def whole(self, answer: Answer) -> bytes:
+        message = MessageOut(
+            content=answer.content,
+            thinking=answer.thinking or UNSET,
+            tool_calls=tool_calls_out(answer.tool_calls),
+        )
+        chunk = ChatChunk(
+            model=self._model,
+            created_at=now(),
+            message=message,
+            done=True,
+            **metrics(answer.completed),
+        )
+        return _encoder.encode(chunk)
+
+
+class GenerateEncoder:
+    def __init__(self, model: str) -> None:
+        self._model = model
+
+    def line(self, event: AnswerEvent) -> bytes:
+        return _encoder.encode(self.chunk(event)) + b"\n"
+
+    def chunk(self, event: AnswerEvent) -> GenerateChunk:
+        if isinstance(event, Completed):
+            return GenerateChunk(
+                model=self._model, created_at=now(), response="", done=True, **metrics(event)
+            )
+        return GenerateChunk(
+            model=self._model,
+            created_at=now(),
+            response=event.content,
+            thinking=event.thinking or UNSET,
+            done=False,
+        )
+
+    def whole(self, answer: Answer) -> bytes:
+        chunk = GenerateChunk(
+            model=self._model,
+            created_at=now(),
+            response=answer.content,
+            thinking=answer.thinking or UNSET,
+            done=True,
+            **metrics(answer.completed),
+        )
+        return _encoder.encode(chunk)

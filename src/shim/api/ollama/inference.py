@@ -1,0 +1,78 @@
+"""Ollama's /api/chat and /api/generate: decode, hand to the chat service, stream or answer once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import structlog
+from litestar import Controller, Response, post
+from litestar.params import RawBody
+from litestar.response import Stream
+
+from shim.api.decoding import decode_body
+from shim.api.dependencies import ChatServiceDep
+from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, now
+from shim.api.ollama.inference_wire import ChatChunk, ChatIn, GenerateChunk, GenerateIn, MessageOut
+from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
+from shim.api.responses import json_response
+from shim.api.streaming import NDJSON, ndjson_lines
+from shim.domain.chat_service import ChatService, Verb, collect
+from shim.domain.completion import AnswerEvent, CompletionRequest
+from shim.domain.errors import ModelNotFound
+
+log = structlog.get_logger(__name__)
+
+Encoder = ChatEncoder | GenerateEncoder
+
+
+class InferenceController(Controller):
+    @post("/api/chat", name="ollama.chat", status_code=200)
+    async def chat(self, body: RawBody, chat_service: ChatServiceDep) -> Response[bytes] | Stream:
+        asked = decode_body(body, ChatIn)
+        request, ignored = chat_to_domain(asked)
+        _log_ignored(ignored)
+        if not request.messages:
+            completed = await chat_service.load(request.model, "chat", request.keep_alive_seconds)
+            done = ChatChunk(model=asked.model, created_at=now(), message=MessageOut(), done=True)
+            done.done_reason = completed.reason or "load"
+            return json_response(done)
+        return await _answer(chat_service, request, "chat", ChatEncoder(asked.model), asked.stream)
+
+    @post("/api/generate", name="ollama.generate", status_code=200)
+    async def generate(
+        self, body: RawBody, chat_service: ChatServiceDep
+    ) -> Response[bytes] | Stream:
+        asked = decode_body(body, GenerateIn)
+        if not asked.model:
+            raise ModelNotFound("")  # Ollama answers a missing model here with 404, not 400
+        request, ignored = generate_to_domain(asked)
+        _log_ignored(ignored)
+        if not request.messages and not request.raw_prompt:
+            completed = await chat_service.load(
+                request.model, "generate", request.keep_alive_seconds
+            )
+            done = GenerateChunk(model=asked.model, created_at=now(), response="", done=True)
+            done.done_reason = completed.reason or "load"
+            return json_response(done)
+        return await _answer(
+            chat_service, request, "generate", GenerateEncoder(asked.model), asked.stream
+        )
+
+
+async def _answer(
+    chat_service: ChatService,
+    request: CompletionRequest,
+    verb: Verb,
+    encoder: Encoder,
+    stream: bool | None,
+) -> Response[bytes] | Stream:
+    events: AsyncGenerator[AnswerEvent, None] = await chat_service.open(request, verb)
+    if stream is False:
+        answer = await collect(events)
+        return Response(encoder.whole(answer), media_type="application/json; charset=utf-8")
+    return Stream(ndjson_lines(events, encoder.line), media_type=NDJSON)
+
+
+def _log_ignored(ignored: list[str]) -> None:
+    if ignored:
+        log.info("request.ignored_fields", fields=ignored, reason="LM Studio cannot apply them")

@@ -1,0 +1,52 @@
+"""Ollama's `options` as sampler settings: known keys type-checked, the rest accepted and named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shim.domain.completion import Sampling
+from shim.domain.errors import InvalidRequest
+
+FLOAT_OPTIONS = {
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "min_p": "min_p",
+    "repeat_penalty": "repeat_penalty",
+    "presence_penalty": "presence_penalty",
+    "frequency_penalty": "frequency_penalty",
+}
+INT_OPTIONS = {"top_k": "top_k", "seed": "seed", "num_predict": "max_tokens"}
+# Ollama's "unset" values: -1 predicts without limit (-2 fills the context); seed -1 is random.
+UNSET_VALUES = {"num_predict": (-1, -2), "seed": (-1,)}
+
+
+def sampling_from_options(options: dict[str, Any] | None) -> tuple[Sampling, list[str]]:
+    """The sampler settings, and the option names that LM Studio cannot apply."""
+    settings: dict[str, Any] = {}
+    ignored: list[str] = []
+    for name, value in (options or {}).items():
+        if value is None:
+            continue
+        if name in FLOAT_OPTIONS:
+            settings[FLOAT_OPTIONS[name]] = float(_number(name, value))
+        elif name in INT_OPTIONS:
+            number = int(_number(name, value))
+            if number not in UNSET_VALUES.get(name, ()):
+                settings[INT_OPTIONS[name]] = number
+        elif name == "stop":
+            settings["stop"] = _stop_words(value)
+        else:
+            ignored.append(name)
+    return Sampling(**settings), ignored
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidRequest(f'option "{name}" must be of type number')
+    return value
+
+
+def _stop_words(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+        raise InvalidRequest('option "stop" must be of type array')
+    return tuple(value)

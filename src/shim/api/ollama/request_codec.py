@@ -1,0 +1,72 @@
+"""Ollama /api/chat and /api/generate requests as domain completion requests."""
+
+from __future__ import annotations
+
+import msgspec
+
+from shim.api.ollama.images import image_from_base64
+from shim.api.ollama.inference_wire import ChatIn, CommonIn, GenerateIn
+from shim.api.ollama.messages import messages_to_domain
+from shim.api.ollama.options import sampling_from_options
+from shim.api.ollama.request_fields import json_output, keep_alive_seconds, think_setting
+from shim.domain.completion import ChatMessage, CompletionRequest, Tool
+from shim.domain.errors import InvalidRequest
+
+Ignored = list[str]
+
+
+def chat_to_domain(request: ChatIn) -> tuple[CompletionRequest, Ignored]:
+    if not request.model:
+        raise InvalidRequest("model is required")
+    tools = tuple(
+        Tool(
+            name=tool.function.name,
+            description=tool.function.description or "",
+            parameters=tool.function.parameters or {},
+        )
+        for tool in request.tools or ()
+    )
+    return _common(request, messages_to_domain(request.messages or []), tools=tools)
+
+
+def generate_to_domain(request: GenerateIn) -> tuple[CompletionRequest, Ignored]:
+    if request.raw and (request.system or request.template or request.context):
+        raise InvalidRequest("raw mode does not support template, system, or context")
+    prompt = request.prompt or ""
+    images = tuple(image_from_base64(image) for image in request.images or ())
+    if request.raw and images:
+        raise InvalidRequest("raw mode does not support images")
+    messages: list[ChatMessage] = []
+    if request.system:
+        messages.append(ChatMessage(role="system", content=request.system))
+    if prompt or images:
+        messages.append(ChatMessage(role="user", content=prompt, images=images))
+    domain, ignored = _common(request, tuple(messages), raw_prompt=prompt if request.raw else None)
+    domain = msgspec.structs.replace(domain, suffix=request.suffix or "")
+    ignored.extend(name for name in ("template", "context") if getattr(request, name) is not None)
+    return domain, ignored
+
+
+def _common(
+    request: CommonIn,
+    messages: tuple[ChatMessage, ...],
+    *,
+    tools: tuple[Tool, ...] = (),
+    raw_prompt: str | None = None,
+) -> tuple[CompletionRequest, Ignored]:
+    sampling, ignored = sampling_from_options(request.options)
+    ignored = [f"options.{name}" for name in ignored]
+    ignored.extend(name for name in ("logprobs", "top_logprobs") if getattr(request, name))
+    think, level = think_setting(request.think)
+    domain = CompletionRequest(
+        model=request.model,
+        messages=messages,
+        raw_prompt=raw_prompt,
+        tools=tools,
+        sampling=sampling,
+        json_output=json_output(request.format),
+        think=think,
+        think_level=level,
+        keep_alive_seconds=keep_alive_seconds(request.keep_alive),
+    )
+    return domain, ignored

@@ -1,0 +1,48 @@
+"""NDJSON streams: one line per event, failures after the first byte as a final error line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from typing import TypeVar
+
+import msgspec
+import structlog
+
+from shim.domain.errors import ShimError
+
+log = structlog.get_logger(__name__)
+
+NDJSON = "application/x-ndjson"
+Event = TypeVar("Event")
+
+
+def error_line(message: str) -> bytes:
+    return msgspec.json.encode({"error": message}) + b"\n"
+
+
+async def ndjson_lines(
+    events: AsyncGenerator[Event, None], encode: Callable[[Event], bytes]
+) -> AsyncGenerator[bytes, None]:
+    """Encode each event; once headers are out, an error can only be told in-band."""
+    sent = 0
+    async with aclosing(events):
+        try:
+            async for event in events:
+                yield encode(event)
+                sent += 1
+        except (asyncio.CancelledError, GeneratorExit):
+            log.info("stream.client_disconnected", chunks=sent)
+            raise
+        except ShimError as error:
+            log.warning(
+                "stream.failed", chunks=sent, error=error.message, kind=type(error).__name__
+            )
+            yield error_line(error.message)
+            return
+        except Exception as error:
+            log.exception("stream.crashed", chunks=sent, error=repr(error))
+            yield error_line("internal server error")
+            return
+    log.info("stream.completed", chunks=sent)

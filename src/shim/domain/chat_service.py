@@ -1,0 +1,158 @@
+"""Chat and generation: resolve the model, apply the thinking policy, time the stream."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from typing import Literal
+
+import msgspec
+
+from shim.domain.completion import (
+    Answer,
+    AnswerEvent,
+    Completed,
+    CompletionEvent,
+    CompletionRequest,
+    Delta,
+    Finish,
+    ToolCall,
+)
+from shim.domain.errors import InvalidRequest, UpstreamError
+from shim.domain.models import ModelRecord
+from shim.domain.ports import CompletionStreamer, ModelLifecycle, ModelSelector
+from shim.domain.think_tags import ThinkTagSplitter
+
+Verb = Literal["chat", "generate"]
+
+
+class ChatService:
+    def __init__(
+        self,
+        selector: ModelSelector,
+        streamer: CompletionStreamer,
+        lifecycle: ModelLifecycle,
+        on_models_changed: Callable[[], None] = lambda: None,
+        clock: Callable[[], int] = time.perf_counter_ns,
+    ) -> None:
+        self._selector = selector
+        self._streamer = streamer
+        self._lifecycle = lifecycle
+        self._on_models_changed = on_models_changed
+        self._clock = clock
+
+    async def open(
+        self, request: CompletionRequest, verb: Verb
+    ) -> AsyncGenerator[AnswerEvent, None]:
+        """Start the stream and wait for its first event, so early failures still raise here."""
+        started = self._clock()
+        record = await self._resolve(request.model, verb)
+        if request.suffix:
+            # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
+            raise InvalidRequest(f'"{request.model}" does not support insert')
+        upstream = self._streamer.stream(msgspec.structs.replace(request, model=record.key))
+        events = self._shaped(upstream, request.think, started)
+        try:
+            first = await anext(events)
+        except BaseException:
+            await events.aclose()
+            raise
+        return _prepend(first, events)
+
+    async def load(self, model: str, verb: Verb, keep_alive_seconds: float | None) -> Completed:
+        """Load (or, with keep_alive 0, unload) a model without generating anything."""
+        started = self._clock()
+        record = await self._resolve(model, verb)
+        if keep_alive_seconds == 0:
+            await self._lifecycle.unload(record)
+            reason: Literal["load", "unload"] = "unload"
+        else:
+            await self._lifecycle.load(record, keep_alive_seconds=keep_alive_seconds)
+            reason = "load"
+        self._on_models_changed()
+        elapsed = self._clock() - started
+        return Completed(reason=reason, total_ns=elapsed, load_ns=elapsed)
+
+    async def _resolve(self, model: str, verb: Verb) -> ModelRecord:
+        record = await self._selector.resolve(model)
+        if record.kind != "llm":
+            raise InvalidRequest(f'"{model}" does not support {verb}')
+        return record
+
+    async def _shaped(
+        self, upstream: AsyncGenerator[CompletionEvent, None], think: bool | None, started: int
+    ) -> AsyncGenerator[AnswerEvent, None]:
+        splitter = ThinkTagSplitter()
+        sent = self._clock()
+        first_token: int | None = None
+        pieces = 0
+        async with aclosing(upstream):
+            async for event in upstream:
+                if isinstance(event, Finish):
+                    tail = _split(splitter.flush(), Delta(), think)
+                    if tail is not None:
+                        yield tail
+                    yield self._completed(event, started, sent, first_token, pieces)
+                    return
+                delta = _split(splitter.feed(event.content), event, think)
+                if delta is None:
+                    continue
+                first_token = first_token or self._clock()
+                pieces += 1
+                yield delta
+        raise UpstreamError("LM Studio ended the stream before finishing the answer")
+
+    def _completed(
+        self, finish: Finish, started: int, sent: int, first_token: int | None, pieces: int
+    ) -> Completed:
+        ended = self._clock()
+        first_token = first_token or ended
+        return Completed(
+            reason=finish.reason,
+            prompt_tokens=finish.usage.prompt_tokens,
+            completion_tokens=finish.usage.completion_tokens or pieces or None,
+            total_ns=ended - started,
+            load_ns=sent - started,
+            prompt_eval_ns=first_token - sent,
+            eval_ns=ended - first_token,
+        )
+
+
+def _split(split: tuple[str, str], delta: Delta, think: bool | None) -> Delta | None:
+    """The delta with inline thinking moved out of its content; None when nothing is left."""
+    tagged_thinking, content = split
+    thinking = "" if think is False else delta.thinking + tagged_thinking
+    if not (content or thinking or delta.tool_calls):
+        return None
+    if content == delta.content and thinking == delta.thinking:
+        return delta
+    return Delta(content=content, thinking=thinking, tool_calls=delta.tool_calls)
+
+
+async def collect(events: AsyncGenerator[AnswerEvent, None]) -> Answer:
+    """Gather a stream into one answer: text joined, tool calls in order, the final counts."""
+    content: list[str] = []
+    thinking: list[str] = []
+    calls: list[ToolCall] = []
+    async for event in events:
+        if isinstance(event, Completed):
+            return Answer(
+                content="".join(content),
+                thinking="".join(thinking),
+                tool_calls=tuple(calls),
+                completed=event,
+            )
+        content.append(event.content)
+        thinking.append(event.thinking)
+        calls.extend(event.tool_calls)
+    raise UpstreamError("LM Studio ended the stream before finishing the answer")
+
+
+async def _prepend(
+    first: AnswerEvent, rest: AsyncGenerator[AnswerEvent, None]
+) -> AsyncGenerator[AnswerEvent, None]:
+    async with aclosing(rest):
+        yield first
+        async for event in rest:
+            yield event
