@@ -8,6 +8,8 @@ server such as llama.cpp's, which answers unknown routes with 404).
 from __future__ import annotations
 
 import asyncio
+import copy
+import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 import msgspec
 from litestar.types import Receive, Scope, Send
 
+from tests.support import lmstudio_inference as inference
 from tests.support.lmstudio_models import default_models, openai_listing, v0_listing
+from tests.support.sse_scripts import completion_script, content_script
 
 Handler = Callable[["LMStudioDouble", bytes], Awaitable[tuple[int, Any]]]
 
@@ -26,13 +30,26 @@ class LMStudioDouble:
         self.reset()
 
     def reset(self) -> None:
-        self.models: list[dict[str, Any]] = default_models()
+        # Deep copies: routes mutate loaded_instances, which must not leak into the next test.
+        self.models: list[dict[str, Any]] = copy.deepcopy(default_models())
         self.api = "v1"
         self.required_token: str | None = None
         self.fail_status: int | None = None
         self.delay_seconds = 0.0
         self.calls: Counter[str] = Counter()
         self.authorizations: list[str] = []
+        self.chat_script: list[bytes] = content_script(["Hello", "!"])
+        self.completion_script: list[bytes] = completion_script(["Hello", "!"])
+        self.chat_requests: list[dict[str, Any]] = []
+        self.completion_requests: list[dict[str, Any]] = []
+        self.load_requests: list[dict[str, Any]] = []
+        self.unload_requests: list[dict[str, Any]] = []
+        self.chunk_delay_seconds = 0.0
+        self.split_frames = False
+        self.reject: tuple[int, object] | None = None
+        self.truncate_after: int | None = None
+        self.disconnected = threading.Event()
+        self.disconnected_at: float | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -44,7 +61,10 @@ class LMStudioDouble:
         self.authorizations.append(headers.get(b"authorization", b"").decode())
         body = await _read_body(receive)
         status, payload = await self._answer(method, path, headers, body)
-        await _send_json(send, status, payload)
+        if isinstance(payload, inference.EventStream):
+            await inference.send_event_stream(self, payload.frames, receive, send)
+        else:
+            await _send_json(send, status, payload)
 
     async def _answer(
         self, method: str, path: str, headers: dict[bytes, bytes], body: bytes
@@ -95,6 +115,11 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "/api/v1/models"): LMStudioDouble.list_v1,
     ("GET", "/api/v0/models"): LMStudioDouble.list_v0,
     ("GET", "/v1/models"): LMStudioDouble.list_openai,
+    ("POST", "/v1/chat/completions"): inference.chat_completions,
+    ("POST", "/api/v0/chat/completions"): inference.chat_completions,
+    ("POST", "/v1/completions"): inference.completions,
+    ("POST", "/api/v1/models/load"): inference.load_model,
+    ("POST", "/api/v1/models/unload"): inference.unload_model,
 }
 
 UNSERVED_PREFIXES: dict[str, tuple[str, ...]] = {
