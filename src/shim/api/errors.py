@@ -14,7 +14,9 @@ from shim.domain.errors import (
     InvalidRequest,
     ModelNotFound,
     ShimError,
+    Unsupported,
     UpstreamError,
+    UpstreamRejected,
     UpstreamUnavailable,
 )
 
@@ -23,12 +25,15 @@ log = get_logger(__name__)
 STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (InvalidRequest, 400),
     (ModelNotFound, 404),
+    (Unsupported, 501),
     (UpstreamUnavailable, 503),
     (UpstreamError, 502),
 )
 
 
 def status_of(error: ShimError) -> int:
+    if isinstance(error, UpstreamRejected):
+        return error.status
     for kind, status in STATUS_OF:
         if isinstance(error, kind):
             return status
