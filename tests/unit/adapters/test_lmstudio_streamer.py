@@ -1,0 +1,132 @@
+"""The streamer against golden LM Studio streams, cut into reads at every kind of boundary."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
+from shim.domain.completion import ChatMessage, CompletionRequest, Delta, Finish, ToolCall, Usage
+from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
+
+pytestmark = pytest.mark.anyio
+
+STREAMS = Path(__file__).parents[2] / "payloads" / "lmstudio" / "streams"
+REQUEST = CompletionRequest(model="m", messages=(ChatMessage(role="user", content="hi"),))
+
+
+class Chunked(httpx.AsyncByteStream):
+    def __init__(self, body: bytes, size: int) -> None:
+        self._pieces = [body[i : i + size] for i in range(0, len(body), size)]
+
+    async def __aiter__(self) -> Iterator[bytes]:  # type: ignore[override]
+        for piece in self._pieces:
+            yield piece
+
+
+def streamer_for(handler: Callable[[httpx.Request], httpx.Response]) -> LMStudioCompletionStreamer:
+    return LMStudioCompletionStreamer(
+        httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://lms")
+    )
+
+
+def serving(name: str, size: int) -> LMStudioCompletionStreamer:
+    body = (STREAMS / name).read_bytes()
+    return streamer_for(lambda _: httpx.Response(200, stream=Chunked(body, size)))
+
+
+async def events(streamer: LMStudioCompletionStreamer) -> list[object]:
+    return [event async for event in streamer.stream(REQUEST)]
+
+
+@pytest.mark.parametrize("size", [1, 2, 7, 64, 100_000])
+async def test_gpt_oss_reasoning_field_and_trailing_usage(size: int) -> None:
+    assert await events(serving("reasoning_gpt_oss.sse", size)) == [
+        Delta(thinking="User greets."),
+        Delta(thinking=" Reply kindly."),
+        Delta(content="Hi there"),
+        Finish(reason="stop", usage=Usage(prompt_tokens=17, completion_tokens=9)),
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 3, 50, 100_000])
+async def test_interleaved_tool_calls_ending_in_stop_with_crlf_and_comments(size: int) -> None:
+    assert await events(serving("tools_finish_stop_crlf.sse", size)) == [
+        Delta(
+            tool_calls=(
+                ToolCall(id="586412361", name="get_weather", arguments={"city": "Paris"}, index=0),
+                ToolCall(id="586412362", name="get_time", arguments={}, index=1),
+            )
+        ),
+        Finish(reason="stop", usage=Usage(prompt_tokens=120, completion_tokens=31)),
+    ]
+
+
+async def test_named_error_event_raises_after_the_text_so_far() -> None:
+    stream = serving("error_event.sse", 5).stream(REQUEST)
+    assert await anext(stream) == Delta(content="Par")
+    with pytest.raises(
+        UpstreamError, match="Input does not fit in context length"
+    ):
+        await anext(stream)
+
+
+async def test_sends_a_streaming_chat_request() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            200, stream=Chunked((STREAMS / "reasoning_gpt_oss.sse").read_bytes(), 64)
+        )
+
+    await events(streamer_for(handler))
+    assert seen[0].url.path == "/v1/chat/completions"
+    assert seen[0].headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "raised", "text"),
+    [
+        (
+            400,
+            b'{"error":"\'messages\' field is required"}',
+            UpstreamRejected,
+            "'messages' field is required",
+        ),
+        (
+            404,
+            b'{"error":{"message":"Failed to load model","code":"model_not_found"}}',
+            UpstreamRejected,
+            "Failed to load model",
+        ),
+        (
+            401,
+            b'{"error":{"code":"invalid_api_key","message":"token required"}}',
+            UpstreamError,
+            "refused shim's API token",
+        ),
+        (500, b"oops", UpstreamError, "HTTP 500"),
+    ],
+)
+async def test_refusals_before_streaming(status: int, body: bytes, raised: type, text: str) -> None:
+    with pytest.raises(raised, match=text) as caught:
+        await events(streamer_for(lambda _: httpx.Response(status, content=body)))
+    if isinstance(caught.value, UpstreamRejected):
+        assert caught.value.status == status
+
+
+async def test_unreachable_server() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with pytest.raises(UpstreamUnavailable, match="cannot reach LM Studio at http://lms"):
+        await events(streamer_for(refuse))
+
+
+async def test_garbage_is_an_error_not_a_crash() -> None:
+    with pytest.raises(UpstreamError, match="unreadable event"):
+        await events(
+            streamer_for(lambda _: httpx.Response(200, stream=Chunked(b"data: {not json\n\n", 4)))
+        )

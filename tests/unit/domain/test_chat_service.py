@@ -1,0 +1,181 @@
+from collections.abc import AsyncGenerator
+
+import pytest
+
+from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.fake.lifecycle import FakeModelLifecycle
+from shim.adapters.fake.streamer import FakeCompletionStreamer
+from shim.domain.chat_service import ChatService, collect
+from shim.domain.completion import (
+    ChatMessage,
+    Completed,
+    CompletionEvent,
+    CompletionRequest,
+    Delta,
+    Finish,
+    ToolCall,
+    Usage,
+)
+from shim.domain.errors import InvalidRequest, UpstreamError
+from shim.domain.selector import CatalogModelSelector
+
+pytestmark = pytest.mark.anyio
+
+ASK = (ChatMessage(role="user", content="hi"),)
+
+
+class Ticks:
+    """A clock that advances 10 ns each time it is read."""
+
+    def __init__(self) -> None:
+        self.now = 0
+
+    def __call__(self) -> int:
+        self.now += 10
+        return self.now
+
+
+def service(
+    script: list[CompletionEvent] | None = None,
+) -> tuple[ChatService, FakeCompletionStreamer, list[str]]:
+    catalog = FakeModelCatalog()
+    streamer = FakeCompletionStreamer(script)
+    changes: list[str] = []
+    chat = ChatService(
+        CatalogModelSelector(catalog, {"thinker": "fake/thinker-8b"}),
+        streamer,
+        FakeModelLifecycle(catalog),
+        on_models_changed=lambda: changes.append("changed"),
+        clock=Ticks(),
+    )
+    return chat, streamer, changes
+
+
+def request(**fields: object) -> CompletionRequest:
+    return CompletionRequest(**{"model": "thinker", "messages": ASK, **fields})  # type: ignore[arg-type]
+
+
+async def events_of(chat: ChatService, req: CompletionRequest) -> list[object]:
+    return [event async for event in await chat.open(req, "chat")]
+
+
+async def test_backend_gets_the_resolved_key() -> None:
+    chat, streamer, _ = service()
+    await events_of(chat, request())
+    assert streamer.requests[0].model == "fake/thinker-8b"
+
+
+@pytest.mark.parametrize("verb", ["chat", "generate"])
+async def test_embedding_models_cannot_chat_or_generate(verb: str) -> None:
+    chat, streamer, _ = service()
+    with pytest.raises(InvalidRequest, match=f'"fake/embedder" does not support {verb}'):
+        await chat.open(request(model="fake/embedder"), verb)  # type: ignore[arg-type]
+    assert not streamer.requests
+
+
+async def test_suffix_is_refused_before_anything_is_sent() -> None:
+    chat, streamer, _ = service()
+    with pytest.raises(InvalidRequest, match="does not support insert"):
+        await chat.open(request(suffix="}"), "generate")
+    assert not streamer.requests
+
+
+async def test_inline_think_tags_become_thinking() -> None:
+    chat, _, _ = service(
+        [Delta(content="<think>pondering</th"), Delta(content="ink>answer"), Finish()]
+    )
+    answer = await collect(await chat.open(request(), "chat"))
+    assert (answer.thinking, answer.content) == ("pondering", "answer")
+
+
+async def test_think_false_drops_thinking_of_every_kind() -> None:
+    chat, _, _ = service(
+        [Delta(thinking="separate"), Delta(content="<think>tagged</think>ok"), Finish()]
+    )
+    events = await events_of(chat, request(think=False))
+    assert [e for e in events if isinstance(e, Delta)] == [Delta(content="ok")]
+
+
+async def test_a_tag_split_at_the_very_end_is_not_lost() -> None:
+    chat, _, _ = service([Delta(content="a <thi"), Finish()])
+    assert (await collect(await chat.open(request(), "chat"))).content == "a <thi"
+
+
+async def test_durations_are_measured_and_counts_come_from_usage() -> None:
+    chat, _, _ = service(
+        [
+            Delta(content="a"),
+            Delta(content="b"),
+            Finish(reason="stop", usage=Usage(prompt_tokens=7, completion_tokens=2)),
+        ]
+    )
+    completed = (await events_of(chat, request()))[-1]
+    assert isinstance(completed, Completed)
+    assert (completed.reason, completed.prompt_tokens, completed.completion_tokens) == (
+        "stop",
+        7,
+        2,
+    )
+    assert completed.load_ns > 0
+    assert completed.prompt_eval_ns > 0
+    assert completed.eval_ns > 0
+    assert completed.total_ns == completed.load_ns + completed.prompt_eval_ns + completed.eval_ns
+
+
+async def test_without_usage_the_pieces_are_counted() -> None:
+    chat, _, _ = service([Delta(content="a"), Delta(content="b"), Delta(content="c"), Finish()])
+    completed = (await events_of(chat, request()))[-1]
+    assert isinstance(completed, Completed)
+    assert (completed.completion_tokens, completed.prompt_tokens) == (3, None)
+
+
+async def test_a_stream_without_finish_is_an_error() -> None:
+    chat, _, _ = service([Delta(content="a")])
+    stream = await chat.open(request(), "chat")
+    with pytest.raises(UpstreamError, match="before finishing"):
+        [event async for event in stream]
+
+
+class FailingStreamer(FakeCompletionStreamer):
+    closed = False
+
+    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+        try:
+            raise UpstreamError("no")
+            yield Finish()  # pragma: no cover - makes this a generator
+        finally:
+            FailingStreamer.closed = True
+
+
+async def test_failure_before_the_first_event_raises_from_open_and_closes_upstream() -> None:
+    catalog = FakeModelCatalog()
+    chat = ChatService(
+        CatalogModelSelector(catalog), FailingStreamer(), FakeModelLifecycle(catalog)
+    )
+    with pytest.raises(UpstreamError):
+        await chat.open(CompletionRequest(model="fake/thinker-8b", messages=ASK), "chat")
+    assert FailingStreamer.closed
+
+
+async def test_collect_gathers_text_thinking_and_tool_calls() -> None:
+    call = ToolCall(id="c1", name="f", arguments={"x": 1})
+    chat, _, _ = service(
+        [
+            Delta(thinking="t"),
+            Delta(content="a"),
+            Delta(tool_calls=(call,)),
+            Delta(content="b"),
+            Finish(),
+        ]
+    )
+    answer = await collect(await chat.open(request(), "chat"))
+    assert (answer.content, answer.thinking, answer.tool_calls) == ("ab", "t", (call,))
+
+
+async def test_load_and_unload_go_to_the_lifecycle_and_refresh_the_catalog() -> None:
+    chat, _, changes = service()
+    loaded = await chat.load("fake/seer-4b:q8_0", "generate", 300)
+    assert loaded.reason == "load"
+    unloaded = await chat.load("thinker", "chat", 0)
+    assert unloaded.reason == "unload"
+    assert changes == ["changed", "changed"]
