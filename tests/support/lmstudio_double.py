@@ -48,6 +48,7 @@ class LMStudioDouble:
         self.split_frames = False
         self.reject: tuple[int, object] | None = None
         self.truncate_after: int | None = None
+        self.abort_after: int | None = None
         self.disconnected = threading.Event()
         self.disconnected_at: float | None = None
 

@@ -154,7 +154,9 @@ async def send_event_stream(
     gone = asyncio.Event()
     watcher = asyncio.create_task(_watch_disconnect(double, double.disconnected, receive, gone))
     try:
-        for raw in frames:
+        for sent, raw in enumerate(frames):
+            if sent == double.abort_after:
+                raise ConnectionAbortedError("the double drops the connection mid-stream")
             if await _gone_after(gone, double.chunk_delay_seconds):
                 return
             for piece in _pieces(raw, double.split_frames):
