@@ -15,9 +15,10 @@ from litestar.di import Provide
 from shim.api.asgi import ASGIApp
 from shim.api.auth import ApiKeyMiddleware
 from shim.api.cors import cors_config
-from shim.api.dependencies import CATALOG, CHAT_SERVICE, SELECTOR, SERVER_INFO
+from shim.api.dependencies import CATALOG, CHAT_SERVICE, EMBEDDINGS, SELECTOR, SERVER_INFO
 from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.ollama.discovery import DiscoveryController
+from shim.api.ollama.embedding import EmbeddingController
 from shim.api.ollama.inference import InferenceController
 from shim.api.ollama.info import ServerInfo
 from shim.api.ops.health import HealthController
@@ -31,11 +32,17 @@ def create_app(container: Container) -> ASGIApp:
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
     )
     litestar = Litestar(
-        route_handlers=[DiscoveryController, InferenceController, HealthController],
+        route_handlers=[
+            DiscoveryController,
+            InferenceController,
+            EmbeddingController,
+            HealthController,
+        ],
         dependencies={
             CATALOG: from_container(container.catalog),
             SELECTOR: from_container(container.selector),
             CHAT_SERVICE: from_container(container.chat_service),
+            EMBEDDINGS: from_container(container.embeddings),
             SERVER_INFO: Provide(lambda: server_info, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.fake.embedder import FakeEmbedder
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
 from shim.adapters.fake.streamer import FakeCompletionStreamer
 from shim.adapters.http_client import open_http_client
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
+from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.config import Settings
 from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
+from shim.domain.embedding import EmbeddingService
 from shim.domain.selector import CatalogModelSelector
 
 
@@ -39,6 +42,11 @@ class Container(containers.DeclarativeContainer):
         lmstudio=providers.Singleton(LMStudioCompletionStreamer, client=http_client),
         fake=providers.Singleton(FakeCompletionStreamer),
     )
+    embedder = providers.Selector(
+        settings.provided.backend,
+        lmstudio=providers.Singleton(LMStudioEmbedder, client=http_client),
+        fake=providers.Singleton(FakeEmbedder),
+    )
     lifecycle = providers.Selector(
         settings.provided.backend,
         lmstudio=providers.Singleton(LMStudioModelLifecycle, client=http_client),
@@ -60,3 +68,4 @@ class Container(containers.DeclarativeContainer):
         lifecycle=lifecycle,
         on_models_changed=catalog.provided.invalidate,
     )
+    embeddings = providers.Singleton(EmbeddingService, selector=selector, embedder=embedder)

@@ -6,14 +6,17 @@ from litestar.params import SkipValidation
 
 from shim.api.ollama.info import ServerInfo
 from shim.domain.chat_service import ChatService
+from shim.domain.embedding import EmbeddingService
 from shim.domain.ports import ModelCatalog, ModelSelector
 
 CATALOG = "catalog"
 SELECTOR = "selector"
 SERVER_INFO = "server_info"
 CHAT_SERVICE = "chat_service"
+EMBEDDINGS = "embeddings"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
 ServerInfoDep = SkipValidation[ServerInfo]
 ChatServiceDep = SkipValidation[ChatService]
+EmbeddingServiceDep = SkipValidation[EmbeddingService]

@@ -51,7 +51,9 @@ class ChatService:
         if request.suffix:
             # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
             raise InvalidRequest(f'"{request.model}" does not support insert')
-        upstream = self._streamer.stream(msgspec.structs.replace(request, model=record.key))
+        upstream = self._streamer.stream(
+            msgspec.structs.replace(request, model=record.upstream_key)
+        )
         events = self._shaped(upstream, request.think, started)
         try:
             first = await anext(events)

@@ -41,3 +41,11 @@ class UpstreamRejected(UpstreamError):
 
 class Unsupported(ShimError):
     """The backend cannot do this at all; saying so beats pretending."""
+
+
+class NotCapable(ShimError):
+    """The backend says the model cannot do what was asked (an LLM asked to embed, say)."""
+
+    def __init__(self, capability: str) -> None:
+        super().__init__(f"the model does not support {capability}")
+        self.capability = capability

@@ -46,6 +46,12 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     loaded_instances: tuple[LoadedInstance, ...] = ()
     modified_at: datetime | None = None
     backend: str = "default"
+    alias_of: str | None = None
+
+    @property
+    def upstream_key(self) -> str:
+        """The key the backend knows the model by (an alias's target)."""
+        return self.alias_of or self.key
 
     @property
     def is_loaded(self) -> bool:

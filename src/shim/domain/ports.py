@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator, Sequence
 from typing import Protocol
 
 from shim.domain.completion import CompletionEvent, CompletionRequest
+from shim.domain.embedding_types import BackendEmbeddings
 from shim.domain.models import ModelRecord
 
 
@@ -44,3 +45,11 @@ class ModelLifecycle(Protocol):
     @abstractmethod
     async def unload(self, model: ModelRecord) -> None:
         """Free every loaded instance of the model."""
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors with an embedding model."""
+
+    @abstractmethod
+    async def embed(self, model_key: str, inputs: list[str]) -> BackendEmbeddings:
+        """One vector per input, in order, as the backend computed them."""
