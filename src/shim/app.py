@@ -15,12 +15,21 @@ from litestar.di import Provide
 from shim.api.asgi import ASGIApp
 from shim.api.auth import ApiKeyMiddleware
 from shim.api.cors import cors_config
-from shim.api.dependencies import CATALOG, CHAT_SERVICE, EMBEDDINGS, SELECTOR, SERVER_INFO
+from shim.api.dependencies import (
+    CATALOG,
+    CHAT_SERVICE,
+    EMBEDDINGS,
+    PASSTHROUGH,
+    SELECTOR,
+    SERVER_INFO,
+)
 from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
 from shim.api.ollama.inference import InferenceController
 from shim.api.ollama.info import ServerInfo
+from shim.api.openai.models import OpenAIModelsController
+from shim.api.openai.relay import OpenAIRelayController
 from shim.api.ops.health import HealthController
 from shim.api.request_context import RequestContextMiddleware
 from shim.container import Container
@@ -36,6 +45,8 @@ def create_app(container: Container) -> ASGIApp:
             DiscoveryController,
             InferenceController,
             EmbeddingController,
+            OpenAIModelsController,
+            OpenAIRelayController,
             HealthController,
         ],
         dependencies={
@@ -43,6 +54,7 @@ def create_app(container: Container) -> ASGIApp:
             SELECTOR: from_container(container.selector),
             CHAT_SERVICE: from_container(container.chat_service),
             EMBEDDINGS: from_container(container.embeddings),
+            PASSTHROUGH: from_container(container.passthrough),
             SERVER_INFO: Provide(lambda: server_info, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

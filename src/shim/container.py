@@ -12,11 +12,13 @@ from shim.adapters.http_client import open_http_client
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
+from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.config import Settings
 from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.passthrough import PassthroughService
 from shim.domain.selector import CatalogModelSelector
 
 
@@ -69,3 +71,8 @@ class Container(containers.DeclarativeContainer):
         on_models_changed=catalog.provided.invalidate,
     )
     embeddings = providers.Singleton(EmbeddingService, selector=selector, embedder=embedder)
+    passthrough = providers.Singleton(
+        PassthroughService,
+        selector=selector,
+        passthrough=providers.Singleton(LMStudioPassthrough, client=http_client),
+    )

@@ -84,7 +84,9 @@ def test_truncated_stream_is_an_error_not_a_done(lmstudio: LMStudioDouble, shim:
     assert lines[-1] == {"error": "LM Studio closed the stream before finishing the answer"}
 
 
-def test_connection_dropped_mid_stream_is_a_final_error_line(lmstudio: LMStudioDouble, shim: str) -> None:
+def test_connection_dropped_mid_stream_is_a_final_error_line(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
     lmstudio.chat_script = content_script(["a", "b", "c"])
     lmstudio.abort_after = 2
     lines = lines_of(httpx.post(shim + "/api/chat", json=BODY))

@@ -17,11 +17,15 @@ from typing import Any
 import msgspec
 from litestar.types import Receive, Scope, Send
 
+from tests.support import lmstudio_extras as extras
 from tests.support import lmstudio_inference as inference
+from tests.support import lmstudio_relay as relay
 from tests.support.lmstudio_models import default_models, openai_listing, v0_listing
 from tests.support.sse_scripts import completion_script, content_script
 
 Handler = Callable[["LMStudioDouble", bytes], Awaitable[tuple[int, Any]]]
+# Routes ending in a path parameter: the handler also gets the path's last segment.
+TailHandler = Callable[["LMStudioDouble", bytes, str], Awaitable[tuple[int, Any]]]
 
 
 class LMStudioDouble:
@@ -51,6 +55,15 @@ class LMStudioDouble:
         self.abort_after: int | None = None
         self.disconnected = threading.Event()
         self.disconnected_at: float | None = None
+        self.last_headers: dict[str, str] = {}
+        self.embedding_requests: list[dict[str, Any]] = []
+        self.embedding_dimensions = 8
+        self.downloadable: dict[str, dict[str, Any]] = extras.default_downloadable()
+        self.download_step_bytes = 1_000_000
+        self.download_requests: list[dict[str, Any]] = []
+        self.download_jobs: dict[str, dict[str, Any]] = {}
+        self.status_polls = 0
+        self.relay_requests: list[tuple[str, dict[str, Any]]] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -70,6 +83,13 @@ class LMStudioDouble:
     async def _answer(
         self, method: str, path: str, headers: dict[bytes, bytes], body: bytes
     ) -> tuple[int, Any]:
+        handler = self._route(method, path)
+        # Before the token check, so a test also sees what a refused call sent.
+        if handler in INFERENCE_HANDLERS:
+            self.last_headers = {
+                name.decode("latin-1").lower(): value.decode("latin-1")
+                for name, value in headers.items()
+            }
         if (
             self.required_token
             and headers.get(b"authorization") != f"Bearer {self.required_token}".encode()
@@ -81,7 +101,6 @@ class LMStudioDouble:
                     "message": "An LM Studio API token is required.",
                 }
             }
-        handler = self._route(method, path)
         if handler is None:
             if self.api in ("openai", "none"):
                 return 404, {
@@ -97,10 +116,9 @@ class LMStudioDouble:
         return await handler(self, body)
 
     def _route(self, method: str, path: str) -> Handler | None:
-        handler = ROUTES.get((method, path))
-        if handler is None or path.startswith(UNSERVED_PREFIXES[self.api]):
+        if path.startswith(UNSERVED_PREFIXES[self.api]):
             return None
-        return handler
+        return ROUTES.get((method, path)) or _tail_route(method, path)
 
     async def list_v1(self, _: bytes) -> tuple[int, Any]:
         return 200, {"models": self.models}
@@ -121,14 +139,48 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", "/v1/completions"): inference.completions,
     ("POST", "/api/v1/models/load"): inference.load_model,
     ("POST", "/api/v1/models/unload"): inference.unload_model,
+    ("POST", "/v1/embeddings"): extras.embeddings,
+    ("POST", "/api/v0/embeddings"): extras.embeddings,
+    ("POST", "/api/v1/models/download"): extras.download,
+    ("POST", "/v1/responses"): relay.responses,
+    ("POST", "/v1/messages"): relay.messages,
 }
+
+TAIL_ROUTES: dict[tuple[str, str], TailHandler] = {
+    ("GET", "/api/v1/models/download/status/"): extras.download_status,
+}
+
+INFERENCE_HANDLERS: frozenset[Handler] = frozenset(
+    {
+        inference.chat_completions,
+        inference.completions,
+        extras.embeddings,
+        relay.responses,
+        relay.messages,
+    }
+)
 
 UNSERVED_PREFIXES: dict[str, tuple[str, ...]] = {
     "v1": (),
-    "v0": ("/api/v1/",),
-    "openai": ("/api/v1/", "/api/v0/"),
+    "v0": ("/api/v1/", "/v1/messages"),
+    "openai": ("/api/v1/", "/api/v0/", "/v1/messages"),
     "none": ("/",),
 }
+
+
+def _tail_route(method: str, path: str) -> Handler | None:
+    for (verb, prefix), handler in TAIL_ROUTES.items():
+        tail = path.removeprefix(prefix)
+        if verb == method and tail != path and tail and "/" not in tail:
+            return _bind_tail(handler, tail)
+    return None
+
+
+def _bind_tail(handler: TailHandler, tail: str) -> Handler:
+    async def bound(double: LMStudioDouble, body: bytes) -> tuple[int, Any]:
+        return await handler(double, body, tail)
+
+    return bound
 
 
 async def _run_lifespan(receive: Receive, send: Send) -> None:

@@ -7,6 +7,7 @@ from litestar.params import SkipValidation
 from shim.api.ollama.info import ServerInfo
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.passthrough import PassthroughService
 from shim.domain.ports import ModelCatalog, ModelSelector
 
 CATALOG = "catalog"
@@ -14,9 +15,11 @@ SELECTOR = "selector"
 SERVER_INFO = "server_info"
 CHAT_SERVICE = "chat_service"
 EMBEDDINGS = "embeddings"
+PASSTHROUGH = "passthrough"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
 ServerInfoDep = SkipValidation[ServerInfo]
 ChatServiceDep = SkipValidation[ChatService]
 EmbeddingServiceDep = SkipValidation[EmbeddingService]
+PassthroughDep = SkipValidation[PassthroughService]

@@ -9,6 +9,7 @@ from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFou
 from structlog import get_logger
 
 from shim.api.ollama.wire import ErrorResponse
+from shim.api.openai.wire import error_envelope
 from shim.api.responses import json_response, text_response
 from shim.domain.errors import (
     InvalidRequest,
@@ -21,6 +22,8 @@ from shim.domain.errors import (
 )
 
 log = get_logger(__name__)
+
+OPENAI_PREFIX = "/v1/"
 
 STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (InvalidRequest, 400),
@@ -40,10 +43,17 @@ def status_of(error: ShimError) -> int:
     return 500
 
 
-def shim_error(_: Request[Any, Any, Any], error: ShimError) -> Response[bytes]:
+def shim_error(request: Request[Any, Any, Any], error: ShimError) -> Response[bytes]:
     status = status_of(error)
     log.info("request.failed", status=status, error=error.message, kind=type(error).__name__)
-    return json_response(ErrorResponse(error=error.message), status)
+    return error_response(request, error.message, status)
+
+
+def error_response(request: Request[Any, Any, Any], message: str, status: int) -> Response[bytes]:
+    """Each dialect's envelope: OpenAI's under /v1/, Ollama's everywhere else."""
+    if request.url.path.startswith(OPENAI_PREFIX):
+        return json_response(error_envelope(message, status), status)
+    return json_response(ErrorResponse(error=message), status)
 
 
 def route_not_found(_: Request[Any, Any, Any], __: NotFoundException) -> Response[bytes]:
@@ -55,13 +65,13 @@ def method_not_allowed(_: Request[Any, Any, Any], __: MethodNotAllowedException)
     return text_response("405 method not allowed", 405)
 
 
-def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
-    return json_response(ErrorResponse(error=str(error.detail)), error.status_code)
+def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
+    return error_response(request, str(error.detail), error.status_code)
 
 
-def unexpected_error(_: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
+def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     log.exception("request.crashed", error=repr(error))
-    return json_response(ErrorResponse(error="internal server error"), 500)
+    return error_response(request, "internal server error", 500)
 
 
 EXCEPTION_HANDLERS = {

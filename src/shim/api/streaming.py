@@ -10,6 +10,7 @@ from typing import TypeVar
 import msgspec
 import structlog
 
+from shim.api.responses import go_json
 from shim.domain.errors import ShimError
 
 log = structlog.get_logger(__name__)
@@ -19,7 +20,7 @@ Event = TypeVar("Event")
 
 
 def error_line(message: str) -> bytes:
-    return msgspec.json.encode({"error": message}) + b"\n"
+    return go_json({"error": message}) + b"\n"
 
 
 async def ndjson_lines(
@@ -46,3 +47,26 @@ async def ndjson_lines(
             yield error_line("internal server error")
             return
     log.info("stream.completed", chunks=sent)
+
+
+async def relay_pieces(pieces: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
+    """Relay bytes untouched; a failure after the first byte ends the stream with an SSE error."""
+    sent = 0
+    async with aclosing(pieces):
+        try:
+            async for piece in pieces:
+                yield piece
+                sent += 1
+        except (asyncio.CancelledError, GeneratorExit):
+            log.info("relay.client_disconnected", pieces=sent)
+            raise
+        except ShimError as error:
+            log.warning("relay.failed", pieces=sent, error=error.message)
+            yield sse_error(error.message)
+            return
+    log.info("relay.completed", pieces=sent)
+
+
+def sse_error(message: str) -> bytes:
+    payload = {"error": {"message": message, "type": "api_error", "param": None, "code": None}}
+    return b"data: " + msgspec.json.encode(payload) + b"\n\n"

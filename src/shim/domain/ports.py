@@ -6,6 +6,8 @@ from abc import abstractmethod
 from collections.abc import AsyncGenerator, Sequence
 from typing import Protocol
 
+import msgspec
+
 from shim.domain.completion import CompletionEvent, CompletionRequest
 from shim.domain.embedding_types import BackendEmbeddings
 from shim.domain.models import ModelRecord
@@ -53,3 +55,16 @@ class Embedder(Protocol):
     @abstractmethod
     async def embed(self, model_key: str, inputs: list[str]) -> BackendEmbeddings:
         """One vector per input, in order, as the backend computed them."""
+
+
+class RelayHead(msgspec.Struct, frozen=True):
+    status: int
+    content_type: str
+
+
+class OpenAIPassthrough(Protocol):
+    """Relays an OpenAI-style request to a backend that speaks it already."""
+
+    @abstractmethod
+    def relay(self, path: str, body: bytes) -> AsyncGenerator[RelayHead | bytes, None]:
+        """First the reply's head, then its body in pieces as they arrive."""

@@ -66,9 +66,7 @@ async def test_interleaved_tool_calls_ending_in_stop_with_crlf_and_comments(size
 async def test_named_error_event_raises_after_the_text_so_far() -> None:
     stream = serving("error_event.sse", 5).stream(REQUEST)
     assert await anext(stream) == Delta(content="Par")
-    with pytest.raises(
-        UpstreamError, match="Input does not fit in context length"
-    ):
+    with pytest.raises(UpstreamError, match="Input does not fit in context length"):
         await anext(stream)
 
 

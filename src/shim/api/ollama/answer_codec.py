@@ -16,9 +16,8 @@ from shim.api.ollama.inference_wire import (
     MessageOut,
     ToolCallOut,
 )
+from shim.api.responses import go_json
 from shim.domain.completion import Answer, AnswerEvent, Completed, ToolCall
-
-_encoder = msgspec.json.Encoder()
 
 
 def now() -> str:
@@ -57,7 +56,7 @@ class ChatEncoder:
         self._model = model
 
     def line(self, event: AnswerEvent) -> bytes:
-        return _encoder.encode(self.chunk(event)) + b"\n"
+        return go_json(self.chunk(event)) + b"\n"
 
     def chunk(self, event: AnswerEvent) -> ChatChunk:
         if isinstance(event, Completed):
@@ -92,7 +91,7 @@ class ChatEncoder:
             done=True,
             **metrics(answer.completed),
         )
-        return _encoder.encode(chunk)
+        return go_json(chunk)
 
 
 class GenerateEncoder:
@@ -100,7 +99,7 @@ class GenerateEncoder:
         self._model = model
 
     def line(self, event: AnswerEvent) -> bytes:
-        return _encoder.encode(self.chunk(event)) + b"\n"
+        return go_json(self.chunk(event)) + b"\n"
 
     def chunk(self, event: AnswerEvent) -> GenerateChunk:
         if isinstance(event, Completed):
@@ -124,4 +123,4 @@ class GenerateEncoder:
             done=True,
             **metrics(answer.completed),
         )
-        return _encoder.encode(chunk)
+        return go_json(chunk)

@@ -47,7 +47,7 @@ class InferenceController(Controller):
             raise ModelNotFound("")  # Ollama answers a missing model here with 404, not 400
         request, ignored = generate_to_domain(asked)
         _log_ignored(ignored)
-        if not request.messages and not request.raw_prompt:
+        if not request.messages:
             completed = await chat_service.load(
                 request.model, "generate", request.keep_alive_seconds
             )

@@ -53,9 +53,11 @@ def _calls(position: int, calls: list[ToolCallIn]) -> tuple[ToolCall, ...]:
 
 
 def _answered_call(message: MessageIn, open_calls: list[ToolCall]) -> str | None:
-    wanted = message.tool_call_id
+    # Empty strings count as absent: LM Studio rejects an empty tool_call_id.
+    wanted = message.tool_call_id or None
+    name = message.tool_name or None
     for call in open_calls:
-        if call.id == wanted or (wanted is None and message.tool_name in (None, call.name)):
+        if call.id == wanted or (wanted is None and name in (None, call.name)):
             open_calls.remove(call)
             return call.id
     return wanted

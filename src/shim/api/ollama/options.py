@@ -16,8 +16,11 @@ FLOAT_OPTIONS = {
     "frequency_penalty": "frequency_penalty",
 }
 INT_OPTIONS = {"top_k": "top_k", "seed": "seed", "num_predict": "max_tokens"}
-# Ollama's "unset" values: -1 predicts without limit (-2 fills the context); seed -1 is random.
-UNSET_VALUES = {"num_predict": (-1, -2), "seed": (-1,)}
+
+
+# Ollama's "unset" values: a negative num_predict is open-ended, and seed -1 is random.
+def _unset(name: str, number: int) -> bool:
+    return (name == "num_predict" and number < 0) or (name == "seed" and number == -1)
 
 
 def sampling_from_options(options: dict[str, Any] | None) -> tuple[Sampling, list[str]]:
@@ -28,10 +31,10 @@ def sampling_from_options(options: dict[str, Any] | None) -> tuple[Sampling, lis
         if value is None:
             continue
         if name in FLOAT_OPTIONS:
-            settings[FLOAT_OPTIONS[name]] = float(_number(name, value))
+            settings[FLOAT_OPTIONS[name]] = float(_number(name, value, "float32"))
         elif name in INT_OPTIONS:
-            number = int(_number(name, value))
-            if number not in UNSET_VALUES.get(name, ()):
+            number = int(_number(name, value, "integer"))
+            if not _unset(name, number):
                 settings[INT_OPTIONS[name]] = number
         elif name == "stop":
             settings["stop"] = _stop_words(value)
@@ -40,13 +43,16 @@ def sampling_from_options(options: dict[str, Any] | None) -> tuple[Sampling, lis
     return Sampling(**settings), ignored
 
 
-def _number(name: str, value: Any) -> float:
+def _number(name: str, value: Any, go_type: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidRequest(f'option "{name}" must be of type number')
+        raise InvalidRequest(f'option "{name}" must be of type {go_type}')
     return value
 
 
 def _stop_words(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+    """Ollama's own wording; it answers these with 500, shim with 400 (the client's mistake)."""
+    if not isinstance(value, list):
         raise InvalidRequest('option "stop" must be of type array')
+    if not all(isinstance(word, str) for word in value):
+        raise InvalidRequest('option "stop" must be of an array of strings')
     return tuple(value)

@@ -37,9 +37,9 @@ def generate_to_domain(request: GenerateIn) -> tuple[CompletionRequest, Ignored]
     if request.raw and images:
         raise InvalidRequest("raw mode does not support images")
     messages: list[ChatMessage] = []
-    if request.system:
-        messages.append(ChatMessage(role="system", content=request.system))
-    if prompt or images:
+    if prompt:  # an empty prompt asks only for a load, whatever else came with it
+        if request.system:
+            messages.append(ChatMessage(role="system", content=request.system))
         messages.append(ChatMessage(role="user", content=prompt, images=images))
     domain, ignored = _common(request, tuple(messages), raw_prompt=prompt if request.raw else None)
     domain = msgspec.structs.replace(domain, suffix=request.suffix or "")

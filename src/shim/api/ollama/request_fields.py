@@ -18,7 +18,7 @@ UNIT_SECONDS = {
     "m": 60,
     "h": 3600,
 }
-_DURATION_PART = re.compile(r"(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_NUMBER = re.compile(r"\d+\.?\d*|\.\d+")
 THINK_LEVELS: dict[str, ThinkLevel] = {
     "low": "low",
     "medium": "medium",
@@ -35,20 +35,35 @@ def keep_alive_seconds(value: float | str | None) -> float | None:
 
 
 def parse_go_duration(text: str) -> float:
-    body = text.strip()
-    sign = -1 if body.startswith("-") else 1
-    body = body.lstrip("+-")
+    """Go's time.ParseDuration: one optional sign, then number-unit pairs, nothing else."""
+    body = text[1:] if text[:1] in ("+", "-") else text
+    sign = -1 if text.startswith("-") else 1
     if body == "0":
         return 0.0
-    parts = _DURATION_PART.findall(body)
-    if not body or "".join(number + unit for number, unit in parts) != body:
-        problem = (
-            "missing unit in"
-            if _DURATION_PART.sub("", body).replace(".", "").isdigit()
-            else "invalid"
-        )
-        raise InvalidRequest(f'time: {problem} duration "{text}"')
-    return sign * sum(float(number) * UNIT_SECONDS[unit] for number, unit in parts)
+    seconds = 0.0
+    position = 0
+    while position < len(body):
+        number = _NUMBER.match(body, position)
+        if number is None:
+            raise InvalidRequest(f'time: invalid duration "{text}"')
+        unit = _unit_at(body, number.end())
+        if not unit:
+            raise InvalidRequest(f'time: missing unit in duration "{text}"')
+        if unit not in UNIT_SECONDS:
+            raise InvalidRequest(f'time: unknown unit "{unit}" in duration "{text}"')
+        seconds += float(number.group()) * UNIT_SECONDS[unit]
+        position = number.end() + len(unit)
+    if not body:
+        raise InvalidRequest(f'time: invalid duration "{text}"')
+    return sign * seconds
+
+
+def _unit_at(text: str, start: int) -> str:
+    """The unit runs until the next digit or dot, as Go reads it."""
+    end = start
+    while end < len(text) and not (text[end].isdigit() or text[end] == "."):
+        end += 1
+    return text[start:end]
 
 
 def think_setting(value: bool | str | None) -> tuple[bool | None, ThinkLevel | None]:

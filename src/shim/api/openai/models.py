@@ -1,0 +1,40 @@
+"""`GET /v1/models` lists shim's catalog under Ollama's names, as Ollama's `/v1` layer does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, Response, get
+from litestar.params import FromPath
+
+from shim.api.dependencies import CatalogDep, SelectorDep, ServerInfoDep
+from shim.api.openai.wire import ModelList, ModelObject
+from shim.api.responses import json_response
+from shim.domain.models import ModelRecord
+from shim.domain.names import ollama_name
+
+
+def model_object(record: ModelRecord, name: str, fallback_time: datetime) -> ModelObject:
+    namespace, slash, _ = record.key.partition("/")
+    return ModelObject(
+        id=name,
+        object="model",
+        created=int((record.modified_at or fallback_time).timestamp()),
+        owned_by=namespace if slash else "library",
+    )
+
+
+class OpenAIModelsController(Controller):
+    @get("/v1/models", name="openai.models")
+    async def list_models(self, catalog: CatalogDep, server_info: ServerInfoDep) -> Response[bytes]:
+        records = await catalog.list_models()
+        data = [model_object(r, ollama_name(r.key), server_info.started_at) for r in records]
+        return json_response(ModelList(object="list", data=data))
+
+    @get("/v1/models/{model_id:path}", name="openai.model")
+    async def retrieve_model(
+        self, model_id: FromPath[str], selector: SelectorDep, server_info: ServerInfoDep
+    ) -> Response[bytes]:
+        name = model_id.lstrip("/")
+        record = await selector.resolve(name)
+        return json_response(model_object(record, name, server_info.started_at))

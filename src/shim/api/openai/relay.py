@@ -1,0 +1,29 @@
+"""OpenAI-style POST routes relayed to LM Studio as they arrive, with only the model rewritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+from litestar.params import RawBody
+from litestar.response import Stream
+
+from shim.api.dependencies import PassthroughDep
+from shim.api.streaming import relay_pieces
+
+RELAYED_PATHS = [
+    "/v1/chat/completions",
+    "/v1/completions",
+    "/v1/embeddings",
+    "/v1/responses",
+    "/v1/messages",
+]
+
+
+class OpenAIRelayController(Controller):
+    @post(RELAYED_PATHS, name="openai.relay", status_code=200)
+    async def relay(
+        self, request: Request[Any, Any, Any], body: RawBody, passthrough: PassthroughDep
+    ) -> Response[bytes] | Stream:
+        head, pieces = await passthrough.open(request.url.path, body)
+        return Stream(relay_pieces(pieces), status_code=head.status, media_type=head.content_type)
