@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from dependency_injector import containers, providers
 
 from shim.adapters.fake.catalog import FakeModelCatalog
@@ -18,8 +19,15 @@ from shim.config import Settings
 from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.loading import ModelLoader
 from shim.domain.passthrough import PassthroughService
 from shim.domain.selector import CatalogModelSelector
+
+log = structlog.get_logger("shim.background")
+
+
+def log_background_error(error: Exception) -> None:
+    log.warning("background.failed", error=str(error), kind=type(error).__name__)
 
 
 class Container(containers.DeclarativeContainer):
@@ -63,12 +71,15 @@ class Container(containers.DeclarativeContainer):
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases
     )
-    chat_service = providers.Singleton(
-        ChatService,
+    loader = providers.Singleton(
+        ModelLoader,
         selector=selector,
-        streamer=streamer,
         lifecycle=lifecycle,
         on_models_changed=catalog.provided.invalidate,
+        on_background_error=providers.Object(log_background_error),
+    )
+    chat_service = providers.Singleton(
+        ChatService, selector=selector, streamer=streamer, loader=loader
     )
     embeddings = providers.Singleton(EmbeddingService, selector=selector, embedder=embedder)
     passthrough = providers.Singleton(

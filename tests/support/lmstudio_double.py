@@ -53,6 +53,8 @@ class LMStudioDouble:
         self.reject: tuple[int, object] | None = None
         self.truncate_after: int | None = None
         self.abort_after: int | None = None
+        self.jit_load_seconds = 0.0
+        self.jit_loads = 0
         self.disconnected = threading.Event()
         self.disconnected_at: float | None = None
         self.last_headers: dict[str, str] = {}

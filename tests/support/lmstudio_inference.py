@@ -43,7 +43,7 @@ async def chat_completions(double: LMStudioDouble, body: bytes) -> Reply:
     double.chat_requests.append(request)
     if double.reject is None and "messages" not in request:
         return 400, {"error": "'messages' field is required"}
-    return _infer(double, request, double.chat_script, assemble_chat)
+    return await _infer(double, request, double.chat_script, assemble_chat)
 
 
 async def completions(double: LMStudioDouble, body: bytes) -> Reply:
@@ -51,7 +51,7 @@ async def completions(double: LMStudioDouble, body: bytes) -> Reply:
     if request is None:
         return 400, {"error": "request body is not valid JSON"}
     double.completion_requests.append(request)
-    return _infer(double, request, double.completion_script, assemble_completion)
+    return await _infer(double, request, double.completion_script, assemble_completion)
 
 
 async def load_model(double: LMStudioDouble, body: bytes) -> Reply:
@@ -88,14 +88,14 @@ async def unload_model(double: LMStudioDouble, body: bytes) -> Reply:
     return 404, {"error": {"type": "model_not_found", "message": message}}
 
 
-def _infer(
+async def _infer(
     double: LMStudioDouble, request: dict[str, Any], script: list[bytes], assemble: Assembler
 ) -> Reply:
     if double.reject is not None:
         status, payload = double.reject
         double.reject = None
         return status, payload
-    refusal = _use_model(double, request.get("model"))
+    refusal = await _use_model(double, request.get("model"))
     if refusal is not None:
         return refusal
     if request.get("stream"):
@@ -106,7 +106,7 @@ def _infer(
     return 200, assemble(script)
 
 
-def _use_model(double: LMStudioDouble, name: object) -> Reply | None:
+async def _use_model(double: LMStudioDouble, name: object) -> Reply | None:
     """Refuse the model as LM Studio does, or JIT-load it when it has no instance yet."""
     model = next((model for model in double.models if _answers_to(model, name)), None)
     if model is None:
@@ -116,8 +116,18 @@ def _use_model(double: LMStudioDouble, name: object) -> Reply | None:
         return 404, _openai_error(f'Failed to load model "{name}". Error: Model is not a LLM.')
     instances = model.setdefault("loaded_instances", [])
     if not instances:
-        instances.append({"id": model["key"], "config": {"context_length": 4096}})
+        await _jit_load(double, model, instances)
     return None
+
+
+async def _jit_load(double: LMStudioDouble, model: dict[str, Any], instances: list[Any]) -> None:
+    """LM Studio's race: requests arriving while a JIT load runs each load another instance."""
+    double.jit_loads += 1
+    await asyncio.sleep(double.jit_load_seconds)
+    taken = {instance["id"] for instance in instances}
+    key = model["key"]
+    ident = next(i for i in (key, *(f"{key}:{n}" for n in range(2, 99))) if i not in taken)
+    instances.append({"id": ident, "config": {"context_length": 4096}})
 
 
 def _answers_to(model: dict[str, Any], name: object) -> bool:

@@ -18,7 +18,7 @@ async def responses(double: LMStudioDouble, body: bytes) -> Reply:
     if request is None:
         return 400, {"error": "request body is not valid JSON"}
     script = responses_script(model=str(request.get("model")))
-    return inference._infer(double, request, script, assemble_response)
+    return await inference._infer(double, request, script, assemble_response)
 
 
 async def messages(double: LMStudioDouble, body: bytes) -> Reply:
@@ -26,7 +26,7 @@ async def messages(double: LMStudioDouble, body: bytes) -> Reply:
     if request is None:
         return 400, {"error": "request body is not valid JSON"}
     script = messages_script(model=str(request.get("model")))
-    return inference._infer(double, request, script, assemble_message)
+    return await inference._infer(double, request, script, assemble_message)
 
 
 def assemble_response(script: list[bytes]) -> dict[str, Any]:

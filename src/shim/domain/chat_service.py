@@ -20,8 +20,9 @@ from shim.domain.completion import (
     ToolCall,
 )
 from shim.domain.errors import InvalidRequest, UpstreamError
+from shim.domain.loading import ModelLoader
 from shim.domain.models import ModelRecord
-from shim.domain.ports import CompletionStreamer, ModelLifecycle, ModelSelector
+from shim.domain.ports import CompletionStreamer, ModelSelector
 from shim.domain.think_tags import ThinkTagSplitter
 
 Verb = Literal["chat", "generate"]
@@ -32,14 +33,12 @@ class ChatService:
         self,
         selector: ModelSelector,
         streamer: CompletionStreamer,
-        lifecycle: ModelLifecycle,
-        on_models_changed: Callable[[], None] = lambda: None,
+        loader: ModelLoader,
         clock: Callable[[], int] = time.perf_counter_ns,
     ) -> None:
         self._selector = selector
         self._streamer = streamer
-        self._lifecycle = lifecycle
-        self._on_models_changed = on_models_changed
+        self._loader = loader
         self._clock = clock
 
     async def open(
@@ -51,15 +50,18 @@ class ChatService:
         if request.suffix:
             # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
             raise InvalidRequest(f'"{request.model}" does not support insert')
-        upstream = self._streamer.stream(
-            msgspec.structs.replace(request, model=record.upstream_key)
-        )
-        events = self._shaped(upstream, request.think, started)
-        try:
-            first = await anext(events)
-        except BaseException:
-            await events.aclose()
-            raise
+        async with self._loader.ready(record, request) as ready:
+            upstream = self._streamer.stream(
+                msgspec.structs.replace(request, model=ready.upstream_key)
+            )
+            events = self._shaped(upstream, request.think, started)
+            try:
+                first = await anext(events)
+            except BaseException:
+                await events.aclose()
+                raise
+        if request.keep_alive_seconds == 0:
+            return _prepend(first, events, lambda: self._loader.unload_soon(request.model))
         return _prepend(first, events)
 
     async def load(self, model: str, verb: Verb, keep_alive_seconds: float | None) -> Completed:
@@ -67,12 +69,11 @@ class ChatService:
         started = self._clock()
         record = await self._resolve(model, verb)
         if keep_alive_seconds == 0:
-            await self._lifecycle.unload(record)
+            await self._loader.unload(model)
             reason: Literal["load", "unload"] = "unload"
         else:
-            await self._lifecycle.load(record, keep_alive_seconds=keep_alive_seconds)
+            await self._loader.load(record, keep_alive_seconds)
             reason = "load"
-        self._on_models_changed()
         elapsed = self._clock() - started
         return Completed(reason=reason, total_ns=elapsed, load_ns=elapsed)
 
@@ -152,9 +153,17 @@ async def collect(events: AsyncGenerator[AnswerEvent, None]) -> Answer:
 
 
 async def _prepend(
-    first: AnswerEvent, rest: AsyncGenerator[AnswerEvent, None]
+    first: AnswerEvent,
+    rest: AsyncGenerator[AnswerEvent, None],
+    when_done: Callable[[], None] | None = None,
 ) -> AsyncGenerator[AnswerEvent, None]:
     async with aclosing(rest):
-        yield first
+        yield _noting(first, when_done)
         async for event in rest:
-            yield event
+            yield _noting(event, when_done)
+
+
+def _noting(event: AnswerEvent, when_done: Callable[[], None] | None) -> AnswerEvent:
+    if when_done is not None and isinstance(event, Completed):
+        when_done()
+    return event

@@ -75,6 +75,7 @@ class CompletionRequest(msgspec.Struct, frozen=True, kw_only=True):
     think: bool | None = None
     think_level: ThinkLevel | None = None
     keep_alive_seconds: float | None = None
+    context_length: int | None = None
 
 
 class Delta(msgspec.Struct, frozen=True, kw_only=True):

@@ -41,8 +41,10 @@ class ModelLifecycle(Protocol):
     """Loads and unloads models in the backend's memory."""
 
     @abstractmethod
-    async def load(self, model: ModelRecord, *, keep_alive_seconds: float | None) -> None:
-        """Make sure the model is in memory."""
+    async def load(
+        self, model: ModelRecord, *, keep_alive_seconds: float | None, context_length: int | None
+    ) -> None:
+        """Make sure the model is in memory, with this context window when one is given."""
 
     @abstractmethod
     async def unload(self, model: ModelRecord) -> None:

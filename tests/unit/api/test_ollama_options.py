@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from shim.api.errors import status_of
-from shim.api.ollama.options import sampling_from_options
+from shim.api.ollama.options import context_length_from_options, sampling_from_options
 from shim.domain.completion import Sampling
 from shim.domain.errors import InvalidRequest
 
@@ -199,7 +199,6 @@ def test_option_type_errors_answer_400_as_the_clients_mistake() -> None:
         "use_mlock",
         "embedding_only",
         "num_gqa",
-        "num_ctx",
         "num_thread",
         "num_batch",
         "num_gpu",
@@ -221,7 +220,7 @@ def test_ignored_options_keep_request_order_alongside_mapped_ones() -> None:
         {"num_ctx": 8192, "temperature": 0.1, "mirostat": 2, "num_thread": 8}
     )
     assert mapped == Sampling(temperature=0.1)
-    assert skipped == ["num_ctx", "mirostat", "num_thread"]
+    assert skipped == ["mirostat", "num_thread"]
 
 
 def test_legacy_options_of_any_type_are_still_only_named() -> None:
@@ -233,3 +232,16 @@ def test_legacy_options_of_any_type_are_still_only_named() -> None:
 )
 def test_none_values_are_skipped_entirely(option: str) -> None:
     assert sampling_from_options({option: None}) == (Sampling(), [])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(8192, 8192), (4096.7, 4096), (0, None), (None, None)]
+)
+def test_num_ctx_is_the_context_window_to_load(value: Any, expected: int | None) -> None:
+    assert context_length_from_options({"num_ctx": value}) == expected
+    assert "num_ctx" not in sampling_from_options({"num_ctx": value})[1]
+
+
+def test_num_ctx_must_be_an_integer() -> None:
+    with pytest.raises(InvalidRequest, match='option "num_ctx" must be of type integer'):
+        context_length_from_options({"num_ctx": "big"})

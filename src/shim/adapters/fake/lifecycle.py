@@ -17,10 +17,13 @@ class FakeModelLifecycle(ModelLifecycle):
         self.loads: list[tuple[str, float | None]] = []
         self.unloads: list[str] = []
 
-    async def load(self, model: ModelRecord, *, keep_alive_seconds: float | None) -> None:
+    async def load(
+        self, model: ModelRecord, *, keep_alive_seconds: float | None, context_length: int | None
+    ) -> None:
         self.loads.append((model.key, keep_alive_seconds))
         if not model.is_loaded:
-            instance = LoadedInstance(instance_id=model.key, context_length=DEFAULT_CONTEXT)
+            window = context_length or DEFAULT_CONTEXT
+            instance = LoadedInstance(instance_id=model.key, context_length=window)
             self._replace(model, (instance,))
 
     async def unload(self, model: ModelRecord) -> None:

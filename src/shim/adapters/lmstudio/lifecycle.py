@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import structlog
 
 from shim.adapters.lmstudio.payloads import ttl_seconds
 from shim.adapters.lmstudio.upstream import UpstreamReply, call, error_message, rejection
@@ -16,20 +17,29 @@ LOAD_PATH = "/api/v1/models/load"
 UNLOAD_PATH = "/api/v1/models/unload"
 PING_PATH = "/v1/chat/completions"
 
+log = structlog.get_logger(__name__)
+
 
 class LMStudioModelLifecycle(ModelLifecycle):
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
-    async def load(self, model: ModelRecord, *, keep_alive_seconds: float | None) -> None:
-        """Forever (negative) is an explicit load, which has no idle timeout; else a JIT load."""
+    async def load(
+        self, model: ModelRecord, *, keep_alive_seconds: float | None, context_length: int | None
+    ) -> None:
+        """An explicit load (no idle timeout) for a context window or forever; else a JIT load."""
         if model.is_loaded:
             return
-        if keep_alive_seconds is not None and keep_alive_seconds < 0:
-            reply = await call(self._client, "POST", LOAD_PATH, {"model": model.key})
+        forever = keep_alive_seconds is not None and keep_alive_seconds < 0
+        if context_length or forever:
+            body: dict[str, Any] = {"model": model.upstream_key}
+            if context_length:
+                body["context_length"] = context_length
+            reply = await call(self._client, "POST", LOAD_PATH, body)
             if not _unsupported(reply):
                 _raise_for_error(reply, LOAD_PATH)
                 return
+            log.warning("lifecycle.explicit_load_unsupported", context_length=context_length)
         await self._ping(model, keep_alive_seconds)
 
     async def unload(self, model: ModelRecord) -> None:
@@ -44,7 +54,7 @@ class LMStudioModelLifecycle(ModelLifecycle):
     async def _ping(self, model: ModelRecord, keep_alive_seconds: float | None) -> None:
         """LM Studio loads a model on its first request; one token is the cheapest such request."""
         body: dict[str, Any] = {
-            "model": model.key,
+            "model": model.upstream_key,
             "messages": [{"role": "user", "content": "hi"}],
             "max_tokens": 1,
             "stream": False,

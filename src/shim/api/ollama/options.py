@@ -38,6 +38,8 @@ def sampling_from_options(options: dict[str, Any] | None) -> tuple[Sampling, lis
                 settings[INT_OPTIONS[name]] = number
         elif name == "stop":
             settings["stop"] = _stop_words(value)
+        elif name == "num_ctx":
+            continue  # a load-time setting: see context_length_from_options
         else:
             ignored.append(name)
     return Sampling(**settings), ignored
@@ -56,3 +58,11 @@ def _stop_words(value: Any) -> tuple[str, ...]:
     if not all(isinstance(word, str) for word in value):
         raise InvalidRequest('option "stop" must be of an array of strings')
     return tuple(value)
+
+
+def context_length_from_options(options: dict[str, Any] | None) -> int | None:
+    """`num_ctx`: the context window to load the model with; 0 or absent keeps the current one."""
+    value = (options or {}).get("num_ctx")
+    if value is None:
+        return None
+    return int(_number("num_ctx", value, "integer")) or None

@@ -7,7 +7,7 @@ import msgspec
 from shim.api.ollama.images import image_from_base64
 from shim.api.ollama.inference_wire import ChatIn, CommonIn, GenerateIn
 from shim.api.ollama.messages import messages_to_domain
-from shim.api.ollama.options import sampling_from_options
+from shim.api.ollama.options import context_length_from_options, sampling_from_options
 from shim.api.ollama.request_fields import json_output, keep_alive_seconds, think_setting
 from shim.domain.completion import ChatMessage, CompletionRequest, Tool
 from shim.domain.errors import InvalidRequest
@@ -68,5 +68,6 @@ def _common(
         think=think,
         think_level=level,
         keep_alive_seconds=keep_alive_seconds(request.keep_alive),
+        context_length=context_length_from_options(request.options),
     )
     return domain, ignored
