@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,12 +46,18 @@ def lmstudio(lmstudio_server: LMStudioDouble) -> LMStudioDouble:
 
 
 @pytest.fixture
-def start_shim(lmstudio: LMStudioDouble) -> Iterator[StartShim]:
+def start_shim(lmstudio: LMStudioDouble, tmp_path: Path) -> Iterator[StartShim]:
     """Start a shim against the double with Settings overrides; each is stopped after the test."""
     with ExitStack() as stack:
 
         def start(**overrides: Any) -> str:
-            settings = Settings(**{"lmstudio_url": lmstudio.url, "port": free_port(), **overrides})
+            defaults = {
+                "lmstudio_url": lmstudio.url,
+                "port": free_port(),
+                "state_dir": str(tmp_path / "state"),
+                "download_poll_seconds": 0.01,
+            }
+            settings = Settings(**{**defaults, **overrides})
             return stack.enter_context(serve_config(server_config(settings)))
 
         yield start

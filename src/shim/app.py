@@ -16,10 +16,12 @@ from shim.api.asgi import ASGIApp
 from shim.api.auth import ApiKeyMiddleware
 from shim.api.cors import cors_config
 from shim.api.dependencies import (
+    ADMIN,
     CATALOG,
     CHAT_SERVICE,
     EMBEDDINGS,
     PASSTHROUGH,
+    PULLS,
     SELECTOR,
     SERVER_INFO,
 )
@@ -27,11 +29,13 @@ from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
 from shim.api.ollama.inference import InferenceController
-from shim.api.ollama.info import ServerInfo
+from shim.api.ollama.management import ManagementController
+from shim.api.ollama.pull import PullController
 from shim.api.openai.models import OpenAIModelsController
 from shim.api.openai.relay import OpenAIRelayController
 from shim.api.ops.health import HealthController
 from shim.api.request_context import RequestContextMiddleware
+from shim.api.server_info import ServerInfo
 from shim.container import Container
 
 
@@ -45,6 +49,8 @@ def create_app(container: Container) -> ASGIApp:
             DiscoveryController,
             InferenceController,
             EmbeddingController,
+            ManagementController,
+            PullController,
             OpenAIModelsController,
             OpenAIRelayController,
             HealthController,
@@ -55,6 +61,8 @@ def create_app(container: Container) -> ASGIApp:
             CHAT_SERVICE: from_container(container.chat_service),
             EMBEDDINGS: from_container(container.embeddings),
             PASSTHROUGH: from_container(container.passthrough),
+            ADMIN: from_container(container.admin),
+            PULLS: from_container(container.pulls),
             SERVER_INFO: Provide(lambda: server_info, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

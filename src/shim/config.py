@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Annotated, Literal
@@ -34,6 +35,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     backend: Literal["lmstudio", "fake"] = "lmstudio"
     connect_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 600.0
+    state_dir: str = ""
+    download_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
@@ -58,7 +61,17 @@ def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = 
         value = raw.get(name, "")
         raise SettingsError(f"invalid {sources.get(name, name)}={value!r}: {error}") from None
     _check(settings, sources)
+    if not settings.state_dir:
+        settings = msgspec.structs.replace(settings, state_dir=default_state_dir(environ))
     return settings
+
+
+def default_state_dir(environ: Mapping[str, str]) -> str:
+    """Where aliases live unless SHIM_STATE_DIR says otherwise: the XDG state directory."""
+    base = environ.get("XDG_STATE_HOME") or os.path.join(
+        environ.get("HOME", "."), ".local", "state"
+    )
+    return os.path.join(base, "shim")
 
 
 def _collect(

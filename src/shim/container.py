@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import structlog
 from dependency_injector import containers, providers
 
 from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.fake.downloader import FakeDownloader
 from shim.adapters.fake.embedder import FakeEmbedder
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
 from shim.adapters.fake.streamer import FakeCompletionStreamer
 from shim.adapters.http_client import open_http_client
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
+from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
+from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
 from shim.config import Settings
+from shim.domain.aliases import AliasingCatalog
 from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
 from shim.domain.loading import ModelLoader
+from shim.domain.model_admin import ModelAdmin
 from shim.domain.passthrough import PassthroughService
+from shim.domain.ports import AliasStore
+from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 
 log = structlog.get_logger("shim.background")
+
+
+def alias_store_for(settings: Settings) -> AliasStore:
+    """Aliases persist in the state directory; without one they last until shim stops."""
+    if not settings.state_dir:
+        return MemoryAliasStore()
+    return AliasFile(Path(settings.state_dir) / "aliases.json")
 
 
 def log_background_error(error: Exception) -> None:
@@ -63,9 +79,14 @@ class Container(containers.DeclarativeContainer):
         fake=providers.Singleton(FakeModelLifecycle, catalog=fake_catalog),
     )
 
+    alias_store = providers.Selector(
+        settings.provided.backend,
+        lmstudio=providers.Singleton(alias_store_for, settings),
+        fake=providers.Singleton(MemoryAliasStore),
+    )
     catalog = providers.Singleton(
         CachedModelCatalog,
-        source=backend_catalog,
+        source=providers.Singleton(AliasingCatalog, source=backend_catalog, store=alias_store),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
     )
     selector = providers.Singleton(
@@ -86,4 +107,23 @@ class Container(containers.DeclarativeContainer):
         PassthroughService,
         selector=selector,
         passthrough=providers.Singleton(LMStudioPassthrough, client=http_client),
+    )
+    admin = providers.Singleton(
+        ModelAdmin,
+        selector=selector,
+        store=alias_store,
+        on_models_changed=catalog.provided.invalidate,
+    )
+    pulls = providers.Singleton(
+        PullService,
+        downloader=providers.Selector(
+            settings.provided.backend,
+            lmstudio=providers.Singleton(
+                LMStudioDownloader,
+                client=http_client,
+                poll_seconds=settings.provided.download_poll_seconds,
+            ),
+            fake=providers.Singleton(FakeDownloader, catalog=fake_catalog),
+        ),
+        on_models_changed=catalog.provided.invalidate,
     )

@@ -50,7 +50,13 @@ def test_new_url_variable_wins_over_the_older_one() -> None:
 
 
 def test_empty_variables_count_as_unset() -> None:
-    assert load_settings({"SHIM_API_KEY": "", "SHIM_PORT": " "}) == Settings()
+    settings = load_settings({"SHIM_API_KEY": "", "SHIM_PORT": " ", "SHIM_STATE_DIR": "/s"})
+    assert settings == Settings(state_dir="/s")
+
+
+def test_state_lives_in_the_xdg_state_directory_by_default() -> None:
+    assert load_settings({"HOME": "/home/u"}).state_dir == "/home/u/.local/state/shim"
+    assert load_settings({"XDG_STATE_HOME": "/x"}).state_dir == "/x/shim"
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from litestar.params import SkipValidation
 
-from shim.api.ollama.info import ServerInfo
+from shim.api.server_info import ServerInfo
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.model_admin import ModelAdmin
 from shim.domain.passthrough import PassthroughService
 from shim.domain.ports import ModelCatalog, ModelSelector
+from shim.domain.pull import PullService
 
 CATALOG = "catalog"
 SELECTOR = "selector"
@@ -16,6 +18,8 @@ SERVER_INFO = "server_info"
 CHAT_SERVICE = "chat_service"
 EMBEDDINGS = "embeddings"
 PASSTHROUGH = "passthrough"
+ADMIN = "admin"
+PULLS = "pulls"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
@@ -23,3 +27,5 @@ ServerInfoDep = SkipValidation[ServerInfo]
 ChatServiceDep = SkipValidation[ChatService]
 EmbeddingServiceDep = SkipValidation[EmbeddingService]
 PassthroughDep = SkipValidation[PassthroughService]
+ModelAdminDep = SkipValidation[ModelAdmin]
+PullServiceDep = SkipValidation[PullService]

@@ -13,7 +13,7 @@ from shim.api.openai.wire import error_envelope
 from shim.api.responses import json_response, text_response
 from shim.domain.errors import (
     InvalidRequest,
-    ModelNotFound,
+    NotFound,
     ShimError,
     Unsupported,
     UpstreamError,
@@ -27,7 +27,7 @@ OPENAI_PREFIX = "/v1/"
 
 STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (InvalidRequest, 400),
-    (ModelNotFound, 404),
+    (NotFound, 404),
     (Unsupported, 501),
     (UpstreamUnavailable, 503),
     (UpstreamError, 502),

@@ -9,6 +9,7 @@ from typing import Literal
 
 import msgspec
 
+from shim.domain.aliases import with_defaults
 from shim.domain.completion import (
     Answer,
     AnswerEvent,
@@ -47,6 +48,7 @@ class ChatService:
         """Start the stream and wait for its first event, so early failures still raise here."""
         started = self._clock()
         record = await self._resolve(request.model, verb)
+        request = with_defaults(request, record.defaults)
         if request.suffix:
             # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
             raise InvalidRequest(f'"{request.model}" does not support insert')

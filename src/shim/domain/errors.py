@@ -15,12 +15,21 @@ class InvalidRequest(ShimError):
     """The client sent something that cannot be served as asked."""
 
 
-class ModelNotFound(ShimError):
+class NotFound(ShimError):
+    """Nothing by that name exists here."""
+
+
+class ModelNotFound(NotFound):
     """No model answers to the requested name."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"model '{name}' not found")
+    def __init__(self, name: str, message: str | None = None) -> None:
+        super().__init__(message or f"model '{name}' not found")
         self.name = name
+
+    @classmethod
+    def quoted(cls, name: str) -> ModelNotFound:
+        """/api/copy's wording, with double quotes."""
+        return cls(name, f'model "{name}" not found')
 
 
 class UpstreamError(ShimError):

@@ -8,6 +8,8 @@ from typing import Literal
 
 import msgspec
 
+from shim.domain.completion import Sampling
+
 ModelKind = Literal["llm", "embedding"]
 
 
@@ -19,6 +21,15 @@ class Capability(enum.StrEnum):
     VISION = "vision"
     THINKING = "thinking"
     EMBEDDING = "embedding"
+
+
+class ModelDefaults(msgspec.Struct, frozen=True, kw_only=True):
+    """What a model made with /api/create adds to every request that does not say otherwise."""
+
+    system: str | None = None
+    sampling: Sampling = Sampling()
+    context_length: int | None = None
+    template: str | None = None
 
 
 class LoadedInstance(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +58,7 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     modified_at: datetime | None = None
     backend: str = "default"
     alias_of: str | None = None
+    defaults: ModelDefaults | None = None
 
     @property
     def upstream_key(self) -> str:

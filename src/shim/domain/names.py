@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 DEFAULT_TAG = "latest"
+# Ollama's grammar: [host/][namespace/]model[:tag], parts starting with a letter, digit or _.
+_PART = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}"
+_NAME = re.compile(rf"(?:[A-Za-z0-9_.:-]{{1,350}}/)?(?:{_PART}/)?{_PART}(?::{_PART})?")
 
 
 def ollama_name(key: str) -> str:
@@ -24,3 +29,7 @@ def lookup_forms(name: str) -> tuple[str, ...]:
     if tag == DEFAULT_TAG:
         return (folded, base)
     return (folded, f"{base}@{tag}")
+
+
+def is_valid_name(name: str) -> bool:
+    return bool(_NAME.fullmatch(name))

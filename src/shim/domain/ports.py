@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import AsyncGenerator, Sequence
-from typing import Protocol
+from datetime import datetime
+from typing import Literal, Protocol
 
 import msgspec
 
 from shim.domain.completion import CompletionEvent, CompletionRequest
 from shim.domain.embedding_types import BackendEmbeddings
-from shim.domain.models import ModelRecord
+from shim.domain.models import ModelDefaults, ModelRecord
 
 
 class ModelCatalog(Protocol):
@@ -70,3 +71,38 @@ class OpenAIPassthrough(Protocol):
     @abstractmethod
     def relay(self, path: str, body: bytes) -> AsyncGenerator[RelayHead | bytes, None]:
         """First the reply's head, then its body in pieces as they arrive."""
+
+
+class Alias(msgspec.Struct, frozen=True, kw_only=True):
+    """A name of shim's own for a backend model, with defaults for its requests."""
+
+    name: str
+    target: str
+    defaults: ModelDefaults = ModelDefaults()
+    created_at: datetime
+
+
+class AliasStore(Protocol):
+    """Keeps aliases across restarts (a file today; a shared store later)."""
+
+    @abstractmethod
+    async def load(self) -> list[Alias]:
+        """Every saved alias."""
+
+    @abstractmethod
+    async def save(self, aliases: list[Alias]) -> None:
+        """Replace the saved aliases with these."""
+
+
+class PullProgress(msgspec.Struct, frozen=True, kw_only=True):
+    state: Literal["downloading", "completed", "present"]
+    total: int | None = None
+    completed: int | None = None
+
+
+class ModelDownloader(Protocol):
+    """Fetches a model into the backend's library."""
+
+    @abstractmethod
+    def download(self, model: str, variant: str | None) -> AsyncGenerator[PullProgress, None]:
+        """Progress as it happens, ending with completed or present; failures raise."""

@@ -36,7 +36,7 @@ class LMStudioModelLifecycle(ModelLifecycle):
             if context_length:
                 body["context_length"] = context_length
             reply = await call(self._client, "POST", LOAD_PATH, body)
-            if not _unsupported(reply):
+            if not unsupported(reply):
                 _raise_for_error(reply, LOAD_PATH)
                 return
             log.warning("lifecycle.explicit_load_unsupported", context_length=context_length)
@@ -47,7 +47,7 @@ class LMStudioModelLifecycle(ModelLifecycle):
             reply = await call(
                 self._client, "POST", UNLOAD_PATH, {"instance_id": instance.instance_id}
             )
-            if _unsupported(reply):
+            if unsupported(reply):
                 raise Unsupported("unloading a model needs LM Studio 0.4 or newer (/api/v1)")
             _raise_for_error(reply, UNLOAD_PATH)
 
@@ -65,7 +65,7 @@ class LMStudioModelLifecycle(ModelLifecycle):
         _raise_for_error(await call(self._client, "POST", PING_PATH, body), PING_PATH)
 
 
-def _unsupported(reply: UpstreamReply) -> bool:
+def unsupported(reply: UpstreamReply) -> bool:
     """Older LM Studio answers unknown routes 200 with an error; other servers answer 404/405."""
     if reply.status == 405:
         return True

@@ -57,6 +57,7 @@ class ShowResponse(msgspec.Struct, kw_only=True):
     modelfile: str
     parameters: str | msgspec.UnsetType = msgspec.UNSET
     template: str
+    system: str | msgspec.UnsetType = msgspec.UNSET
     details: ModelDetails
     model_info: dict[str, Any]
     capabilities: list[str]

@@ -1,0 +1,1 @@
+"""shim's own state on disk."""
