@@ -55,20 +55,11 @@ async def ollama_progress(
     layer = f"pulling {digest[7:19]}"
     yield ProgressOut(status="pulling manifest")
     async for step in progress:
-        if step.state == "downloading":
-            yield ProgressOut(
-                status=layer,
-                digest=digest,
-                total=step.total or UNSET,
-                completed=step.completed or 0,
-            )
-        elif step.state == "completed":
-            yield ProgressOut(
-                status=layer,
-                digest=digest,
-                total=step.total or UNSET,
-                completed=step.completed or 0,
-            )
+        if step.state == "present":
+            continue
+        total = step.total or UNSET
+        yield ProgressOut(status=layer, digest=digest, total=total, completed=step.completed or 0)
+        if step.state == "completed":
             yield ProgressOut(status="verifying sha256 digest")
             yield ProgressOut(status="writing manifest")
     yield ProgressOut(status="success")
