@@ -9,6 +9,7 @@ a private virtual environment (.tools/), which works even where the system pip r
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 TOOLS = ROOT / ".tools"
+JS_DIR = ROOT / "tests" / "js"
 CHECKS = (
     ("ruff", "check", "."),
     ("ruff", "format", "--check", "."),
@@ -53,10 +55,29 @@ def test(args: list[str]) -> int:
         print(f"tasks: {' '.join(check)}", file=sys.stderr, flush=True)
         if run(*check) != 0:
             return 1
+    if js_deps() != 0:
+        return 1
     code = run("pytest", *args)
     if code == PYTEST_NO_TESTS:
         print("tasks: pytest collected no tests; that is a failure here", file=sys.stderr)
         return 1
+    return code
+
+
+def js_deps() -> int:
+    """`npm ci` for the JS client tests when the lock file changed; without npm they skip."""
+    npm = shutil.which("npm")
+    if npm is None:
+        print("tasks: npm not found; the JS client tests will be skipped", file=sys.stderr)
+        return 0
+    digest = hashlib.sha256((JS_DIR / "package-lock.json").read_bytes()).hexdigest()
+    stamp = JS_DIR / "node_modules" / ".lock-sha256"
+    if stamp.is_file() and stamp.read_text() == digest:
+        return 0
+    print("tasks: npm ci --prefix tests/js", file=sys.stderr, flush=True)
+    code = subprocess.run([npm, "ci", "--prefix", str(JS_DIR)], cwd=ROOT).returncode
+    if code == 0:
+        stamp.write_text(digest)
     return code
 
 

@@ -31,6 +31,7 @@ from shim.api.ollama.embedding import EmbeddingController
 from shim.api.ollama.inference import InferenceController
 from shim.api.ollama.management import ManagementController
 from shim.api.ollama.pull import PullController
+from shim.api.openai.embeddings import OpenAIEmbeddingsController
 from shim.api.openai.models import OpenAIModelsController
 from shim.api.openai.relay import OpenAIRelayController
 from shim.api.ops.health import HealthController
@@ -53,6 +54,7 @@ def create_app(container: Container) -> ASGIApp:
             PullController,
             OpenAIModelsController,
             OpenAIRelayController,
+            OpenAIEmbeddingsController,
             HealthController,
         ],
         dependencies={

@@ -52,7 +52,7 @@ class EmbeddingController(Controller):
         asked = decode_body(body, EmbedIn)
         if not asked.model:
             raise ModelNotFound("")
-        _log_unapplied(asked.options, truncate=asked.truncate is False)
+        _log_unapplied(asked.options, truncate=asked.truncate is False, keep_alive=asked.keep_alive)
         found = await embeddings.embed(
             asked.model, inputs_of(asked.input), normalized=True, dimensions=asked.dimensions
         )
@@ -71,7 +71,7 @@ class EmbeddingController(Controller):
         asked = decode_body(body, EmbeddingsIn)
         if not asked.model:
             raise InvalidRequest("model is required")
-        _log_unapplied(asked.options, truncate=False)
+        _log_unapplied(asked.options, truncate=False, keep_alive=asked.keep_alive)
         inputs = [asked.prompt] if asked.prompt else []
         found = await embeddings.embed(asked.model, inputs, normalized=False)
         return json_response(EmbeddingsOut(embedding=found.vectors[0] if found.vectors else []))
@@ -88,9 +88,13 @@ def inputs_of(value: Any) -> list[str]:
     raise InvalidRequest("invalid input type")
 
 
-def _log_unapplied(options: dict[str, Any] | None, *, truncate: bool) -> None:
+def _log_unapplied(
+    options: dict[str, Any] | None, *, truncate: bool, keep_alive: float | str | None
+) -> None:
     ignored = [f"options.{name}" for name in options or {}]
     if truncate:
         ignored.append("truncate")
+    if keep_alive is not None:
+        ignored.append("keep_alive")
     if ignored:
         log.info("request.ignored_fields", fields=ignored, reason="LM Studio cannot apply them")

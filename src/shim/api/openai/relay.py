@@ -14,7 +14,6 @@ from shim.api.streaming import relay_pieces
 RELAYED_PATHS = [
     "/v1/chat/completions",
     "/v1/completions",
-    "/v1/embeddings",
     "/v1/responses",
     "/v1/messages",
 ]

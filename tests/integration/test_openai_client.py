@@ -1,0 +1,359 @@
+"""The official `openai` client (sync and async) on shim's /v1 relay, against the LM Studio double."""
+
+import array
+import base64
+import json
+import math
+from collections.abc import Iterator
+
+import httpx
+import openai
+import pytest
+
+from shim.cli import server_config
+from shim.config import Settings
+from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.lmstudio_extras import vector
+from tests.support.servers import free_port, serve_config
+from tests.support.sse_scripts import completion_script, content_script, error_event
+
+MODEL = "qwen3.6-35b-a3b-mtp"
+NOMIC = "text-embedding-nomic-embed-text-v1.5"
+HELLO = [{"role": "user", "content": "hello"}]
+ANTHROPIC_BODY = {"model": MODEL, "max_tokens": 64, "messages": HELLO}
+ANTHROPIC_HEADERS = {"x-api-key": "client-key", "anthropic-version": "2023-06-01"}
+MESSAGE_EVENTS = [
+    "message_start",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+]
+
+
+@pytest.fixture(scope="module")
+def shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
+    """One default shim for the module (each start costs ~0.2 s); tests needing settings start their own."""
+    settings = Settings(lmstudio_url=lmstudio_server.url, port=free_port())
+    with serve_config(server_config(settings)) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_double(lmstudio: LMStudioDouble) -> None:
+    """Every test starts from a reset double, whether or not it inspects it."""
+
+
+def client(url: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
+
+
+def async_client(url: str) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
+
+
+def float32s(encoded: str) -> list[float]:
+    return array.array("f", base64.b64decode(encoded)).tolist()
+
+
+def as_float32(values: list[float]) -> list[float]:
+    return array.array("f", values).tolist()
+
+
+def sse_events(body: bytes) -> list[tuple[str | None, dict]]:
+    """(event name, data) for each SSE event of a body."""
+    events = []
+    for block in body.decode().split("\n\n"):
+        lines = block.splitlines()
+        if not lines:
+            continue
+        name = next((line[6:].strip() for line in lines if line.startswith("event:")), None)
+        data = "".join(line[5:].strip() for line in lines if line.startswith("data:"))
+        events.append((name, json.loads(data)))
+    return events
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+def test_models_are_listed_and_retrieved_under_ollama_names(shim: str) -> None:
+    listed = client(shim).models.list()
+    assert [m.id for m in listed.data] == [
+        f"{MODEL}:latest",
+        "google/gemma-4-12b-qat:latest",
+        f"{NOMIC}:latest",
+    ]
+    assert all(m.object == "model" and isinstance(m.created, int) for m in listed.data)
+    retrieved = client(shim).models.retrieve(f"{MODEL}:latest")
+    assert (retrieved.id, retrieved.owned_by) == (f"{MODEL}:latest", "library")
+
+
+@pytest.mark.anyio
+async def test_async_client_lists_and_retrieves_models(shim: str) -> None:
+    models = async_client(shim).models
+    assert len((await models.list()).data) == 3
+    assert (await models.retrieve("google/gemma-4-12b-qat")).owned_by == "google"
+    with pytest.raises(openai.NotFoundError) as raised:
+        await models.retrieve("missing")
+    assert raised.value.status_code == 404
+    assert raised.value.message.endswith("model 'missing' not found")
+
+
+# --- chat -----------------------------------------------------------------------------------
+
+
+def test_chat_answers_whole_when_not_streaming(lmstudio: LMStudioDouble, shim: str) -> None:
+    completion = client(shim).chat.completions.create(model=f"{MODEL}:latest", messages=HELLO)  # type: ignore[arg-type]
+    assert completion.choices[0].message.content == "Hello!"
+    assert completion.choices[0].finish_reason == "stop"
+    assert completion.usage is not None
+    assert (completion.usage.prompt_tokens, completion.usage.completion_tokens) == (12, 4)
+    assert lmstudio.chat_requests[-1] == {"model": MODEL, "messages": HELLO}
+
+
+def test_chat_streams_content_pieces_then_a_usage_chunk(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    lmstudio.chat_script = content_script(["Hel", "lo", " there"], usage=(21, 3))
+    chunks = list(
+        client(shim).chat.completions.create(
+            model=MODEL,
+            messages=HELLO,  # type: ignore[arg-type]
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+    )
+    pieces = [
+        c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content
+    ]
+    assert pieces == ["Hel", "lo", " there"]
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    last = chunks[-1]
+    assert last.choices == []
+    assert last.usage is not None
+    assert (last.usage.prompt_tokens, last.usage.completion_tokens) == (21, 3)
+    assert lmstudio.chat_requests[-1]["stream_options"] == {"include_usage": True}
+
+
+@pytest.mark.anyio
+async def test_async_client_streams_chat(lmstudio: LMStudioDouble, shim: str) -> None:
+    lmstudio.chat_script = content_script(["a", "b", "c"])
+    stream = await async_client(shim).chat.completions.create(
+        model=MODEL,
+        messages=HELLO,  # type: ignore[arg-type]
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = [chunk async for chunk in stream]
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "abc"
+    assert chunks[-1].usage is not None
+    assert chunks[-1].usage.total_tokens == 16
+
+
+def test_mid_stream_error_event_reaches_the_client_untouched(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    script = [*content_script(["Hel", "lo"])[:2], error_event("Model has crashed")]
+    lmstudio.chat_script = script
+    body = {"model": MODEL, "messages": HELLO, "stream": True}
+    relayed = httpx.post(shim + "/v1/chat/completions", json=body)
+    assert relayed.status_code == 200
+    assert relayed.content == b"".join(script)
+    stream = client(shim).chat.completions.create(model=MODEL, messages=HELLO, stream=True)  # type: ignore[arg-type]
+    seen: list[str | None] = []
+
+    def read_all() -> None:
+        for chunk in stream:
+            seen.append(chunk.choices[0].delta.content)
+
+    with pytest.raises(openai.APIError) as raised:
+        read_all()
+    assert seen == ["Hel", "lo"]
+    assert raised.value.message == "Model has crashed"
+
+
+def unit(values: list[float]) -> list[float]:
+    norm = math.sqrt(sum(v * v for v in values))
+    return [v / norm for v in values]
+
+
+# --- embeddings -----------------------------------------------------------------------------
+
+
+def test_embeddings_asked_as_base64_by_default_decode_to_normalised_vectors(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    """Ollama's /v1 layer normalises, and answers base64 itself: LM Studio ignores the format."""
+    reply = client(shim).embeddings.create(model=f"{NOMIC}:latest", input=["first", "second"])
+    sent = lmstudio.embedding_requests[-1]
+    assert sent == {"model": NOMIC, "input": ["first", "second"]}
+    assert [item.index for item in reply.data] == [0, 1]
+    for item, text in zip(reply.data, ["first", "second"], strict=True):
+        assert as_float32(item.embedding) == as_float32(unit(vector(text, 8)))
+    assert reply.usage.prompt_tokens == 2
+
+
+@pytest.mark.anyio
+async def test_async_client_embeds_as_float_when_asked(lmstudio: LMStudioDouble, shim: str) -> None:
+    reply = await async_client(shim).embeddings.create(
+        model=NOMIC, input="hello world", encoding_format="float"
+    )
+    assert reply.data[0].embedding == pytest.approx(unit(vector("hello world", 8)))
+
+
+def test_embeddings_explicitly_asked_as_base64_come_back_as_base64(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    reply = client(shim).embeddings.create(model=NOMIC, input="x", encoding_format="base64")
+    encoded = reply.data[0].embedding
+    assert isinstance(encoded, str)
+    assert float32s(encoded) == as_float32(unit(vector("x", 8)))
+
+
+def test_unknown_encoding_format_is_a_400_as_in_ollama(shim: str) -> None:
+    body = {"model": NOMIC, "input": "x", "encoding_format": "int8"}
+    reply = httpx.post(shim + "/v1/embeddings", json=body)
+    assert reply.status_code == 400
+    assert reply.json()["error"]["message"] == (
+        "Invalid value for 'encoding_format' = int8. Supported values: ['float', 'base64']."
+    )
+
+
+# --- legacy completions ---------------------------------------------------------------------
+
+
+def test_legacy_completions_answer_whole_and_streamed(lmstudio: LMStudioDouble, shim: str) -> None:
+    whole = client(shim).completions.create(model=f"{MODEL}:latest", prompt="2+2=")
+    assert whole.choices[0].text == "Hello!"
+    assert lmstudio.completion_requests[-1] == {"model": MODEL, "prompt": "2+2="}
+    lmstudio.completion_script = completion_script(["4", " (four)"])
+    streamed = client(shim).completions.create(model=MODEL, prompt="2+2=", stream=True)
+    assert [c.choices[0].text for c in streamed if c.choices] == ["4", " (four)", ""]
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+def test_responses_answer_whole(lmstudio: LMStudioDouble, shim: str) -> None:
+    response = client(shim).responses.create(model=f"{MODEL}:latest", input="hello")
+    assert response.output_text == "Hello!"
+    assert response.status == "completed"
+    assert response.usage is not None
+    assert response.usage.input_tokens == 12
+    assert lmstudio.relay_requests[-1] == ("/v1/responses", {"model": MODEL, "input": "hello"})
+
+
+def test_responses_stream_named_events_whose_deltas_add_up(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    events = list(client(shim).responses.create(model=MODEL, input="hello", stream=True))
+    deltas = [e.delta for e in events if e.type == "response.output_text.delta"]  # type: ignore[union-attr]
+    assert "".join(deltas) == "Hello!"
+    assert events[0].type == "response.created"
+    assert events[-1].type == "response.completed"
+    assert events[-1].response.output_text == "Hello!"  # type: ignore[union-attr]
+
+
+@pytest.mark.anyio
+async def test_async_client_streams_responses(shim: str) -> None:
+    stream = await async_client(shim).responses.create(model=MODEL, input="hello", stream=True)
+    deltas = [e.delta async for e in stream if e.type == "response.output_text.delta"]  # type: ignore[union-attr]
+    assert deltas == ["Hel", "lo!"]
+
+
+# --- Anthropic messages ---------------------------------------------------------------------
+
+
+def test_anthropic_messages_answer_whole(lmstudio: LMStudioDouble, shim: str) -> None:
+    reply = httpx.post(shim + "/v1/messages", json=ANTHROPIC_BODY, headers=ANTHROPIC_HEADERS)
+    assert reply.status_code == 200
+    message = reply.json()
+    assert (message["type"], message["role"], message["model"]) == ("message", "assistant", MODEL)
+    assert message["content"] == [{"type": "text", "text": "Hello!"}]
+    assert message["stop_reason"] == "end_turn"
+    assert message["usage"] == {"input_tokens": 12, "output_tokens": 4}
+    assert message["id"].startswith("msg_")
+    assert lmstudio.relay_requests[-1] == ("/v1/messages", ANTHROPIC_BODY)
+
+
+def test_anthropic_messages_stream_named_events(lmstudio: LMStudioDouble, shim: str) -> None:
+    body = {**ANTHROPIC_BODY, "model": f"{MODEL}:latest", "stream": True}
+    reply = httpx.post(shim + "/v1/messages", json=body, headers=ANTHROPIC_HEADERS)
+    assert reply.headers["content-type"].startswith("text/event-stream")
+    events = sse_events(reply.content)
+    assert [name for name, _ in events] == MESSAGE_EVENTS
+    assert all(name == data["type"] for name, data in events)
+    texts = [d["delta"]["text"] for n, d in events if n == "content_block_delta"]
+    assert "".join(texts) == "Hello!"
+    assert lmstudio.relay_requests[-1][1]["model"] == MODEL
+
+
+def test_anthropic_messages_on_an_old_lm_studio_are_an_honest_501(
+    lmstudio: LMStudioDouble, start_shim
+) -> None:
+    lmstudio.api = "v0"
+    url = start_shim()
+    reply = httpx.post(url + "/v1/messages", json=ANTHROPIC_BODY, headers=ANTHROPIC_HEADERS)
+    assert reply.status_code == 501
+    assert reply.json() == {
+        "error": {
+            "message": "this LM Studio does not offer /v1/messages; a newer version may",
+            "type": "api_error",
+            "param": None,
+            "code": None,
+        }
+    }
+    assert "Unexpected endpoint" not in reply.text
+    assert lmstudio.calls["POST /v1/messages"] == 1, "LM Studio was asked, and its quirk read"
+
+
+# --- names, aliases and credentials ---------------------------------------------------------
+
+
+def test_an_alias_reaches_lm_studio_as_the_models_key(lmstudio: LMStudioDouble, start_shim) -> None:
+    url = start_shim(model_aliases={"fast": MODEL})
+    completion = client(url).chat.completions.create(model="fast", messages=HELLO)  # type: ignore[arg-type]
+    assert completion.choices[0].message.content == "Hello!"
+    client(url).responses.create(model="fast", input="hi")
+    assert lmstudio.chat_requests[-1]["model"] == MODEL
+    assert lmstudio.relay_requests[-1][1]["model"] == MODEL
+
+
+def test_the_clients_credentials_are_not_forwarded_to_lm_studio(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    client(shim).chat.completions.create(model=MODEL, messages=HELLO)  # type: ignore[arg-type]
+    assert "authorization" not in lmstudio.last_headers
+    client(shim).embeddings.create(model=NOMIC, input="x")
+    assert "authorization" not in lmstudio.last_headers
+    httpx.post(shim + "/v1/messages", json=ANTHROPIC_BODY, headers=ANTHROPIC_HEADERS)
+    assert lmstudio.last_headers, "the double saw the relayed call"
+    assert "x-api-key" not in lmstudio.last_headers
+    assert "authorization" not in lmstudio.last_headers
+
+
+def test_shims_own_lm_studio_token_is_sent_instead_of_the_clients(
+    lmstudio: LMStudioDouble, start_shim
+) -> None:
+    lmstudio.required_token = "sk-lm-1"
+    url = start_shim(lmstudio_api_token="sk-lm-1")
+    completion = client(url).chat.completions.create(model=MODEL, messages=HELLO)  # type: ignore[arg-type]
+    assert completion.choices[0].message.content == "Hello!"
+    assert lmstudio.last_headers["authorization"] == "Bearer sk-lm-1"
+    embedded = client(url).embeddings.create(model=NOMIC, input="x", encoding_format="float")
+    assert embedded.data[0].embedding == pytest.approx(unit(vector("x", 8)))
+    assert lmstudio.last_headers["authorization"] == "Bearer sk-lm-1"
+
+
+@pytest.mark.parametrize("bad", [[], [1, 2], [[1, 2]], None])
+def test_empty_or_token_inputs_are_400_invalid_input(shim: str, bad: object) -> None:
+    reply = httpx.post(shim + "/v1/embeddings", json={"model": NOMIC, "input": bad})
+    assert reply.status_code == 400
+    assert reply.json()["error"] == {
+        "message": "invalid input",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
