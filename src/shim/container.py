@@ -21,6 +21,7 @@ from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
 from shim.config import Settings
+from shim.domain.admission import AdmissionGate
 from shim.domain.aliases import AliasingCatalog
 from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
@@ -92,6 +93,11 @@ class Container(containers.DeclarativeContainer):
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases
     )
+    gate = providers.Singleton(
+        AdmissionGate,
+        limit=settings.provided.max_concurrent_requests,
+        queue=settings.provided.max_queue,
+    )
     loader = providers.Singleton(
         ModelLoader,
         selector=selector,
@@ -100,13 +106,16 @@ class Container(containers.DeclarativeContainer):
         on_background_error=providers.Object(log_background_error),
     )
     chat_service = providers.Singleton(
-        ChatService, selector=selector, streamer=streamer, loader=loader
+        ChatService, selector=selector, streamer=streamer, loader=loader, gate=gate
     )
-    embeddings = providers.Singleton(EmbeddingService, selector=selector, embedder=embedder)
+    embeddings = providers.Singleton(
+        EmbeddingService, selector=selector, embedder=embedder, gate=gate
+    )
     passthrough = providers.Singleton(
         PassthroughService,
         selector=selector,
         passthrough=providers.Singleton(LMStudioPassthrough, client=http_client),
+        gate=gate,
     )
     admin = providers.Singleton(
         ModelAdmin,

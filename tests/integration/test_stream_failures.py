@@ -149,3 +149,23 @@ def test_disconnect_is_logged(lmstudio: LMStudioDouble, shim: str, log_capture) 
     assert [
         r["event"] for r in log_capture.for_request("gone-1") if r["event"].startswith("stream.")
     ] == ["stream.client_disconnected"]
+
+
+def test_a_full_queue_answers_busy_like_ollama(lmstudio: LMStudioDouble, start_shim) -> None:
+    url = start_shim(max_concurrent_requests=1, max_queue=0)
+    lmstudio.chat_script = content_script([f"t{i}" for i in range(20)])
+    lmstudio.chunk_delay_seconds = 0.05
+    with httpx.Client() as client, client.stream("POST", url + "/api/chat", json=BODY) as streaming:
+        lines = streaming.iter_lines()  # kept: a dropped iterator closes the response
+        next(lines)
+        busy = httpx.post(url + "/api/chat", json=BODY)
+        relay = httpx.post(url + "/v1/chat/completions", json=BODY)
+    assert (busy.status_code, busy.json()) == (
+        503,
+        {"error": "server busy, please try again.  maximum pending requests exceeded"},
+    )
+    assert relay.status_code == 503
+    lmstudio.chunk_delay_seconds = 0
+    assert httpx.post(url + "/api/chat", json={**BODY, "stream": False}).status_code == 200, (
+        "the slot came back"
+    )

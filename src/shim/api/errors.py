@@ -14,6 +14,7 @@ from shim.api.responses import json_response, text_response
 from shim.domain.errors import (
     InvalidRequest,
     NotFound,
+    ServerBusy,
     ShimError,
     Unsupported,
     UpstreamError,
@@ -28,6 +29,7 @@ OPENAI_PREFIX = "/v1/"
 STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (InvalidRequest, 400),
     (NotFound, 404),
+    (ServerBusy, 503),
     (Unsupported, 501),
     (UpstreamUnavailable, 503),
     (UpstreamError, 502),

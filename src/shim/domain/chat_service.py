@@ -9,6 +9,7 @@ from typing import Literal
 
 import msgspec
 
+from shim.domain.admission import AdmissionGate
 from shim.domain.aliases import with_defaults
 from shim.domain.completion import (
     Answer,
@@ -35,11 +36,13 @@ class ChatService:
         selector: ModelSelector,
         streamer: CompletionStreamer,
         loader: ModelLoader,
+        gate: AdmissionGate,
         clock: Callable[[], int] = time.perf_counter_ns,
     ) -> None:
         self._selector = selector
         self._streamer = streamer
         self._loader = loader
+        self._gate = gate
         self._clock = clock
 
     async def open(
@@ -89,10 +92,10 @@ class ChatService:
         self, upstream: AsyncGenerator[CompletionEvent, None], think: bool | None, started: int
     ) -> AsyncGenerator[AnswerEvent, None]:
         splitter = ThinkTagSplitter()
-        sent = self._clock()
         first_token: int | None = None
         pieces = 0
-        async with aclosing(upstream):
+        async with self._gate.slot(), aclosing(upstream):
+            sent = self._clock()
             async for event in upstream:
                 if isinstance(event, Finish):
                     tail = _split(splitter.flush(), Delta(), think)

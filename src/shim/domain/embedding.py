@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 import msgspec
 
+from shim.domain.admission import AdmissionGate
 from shim.domain.embedding_types import Vector
 from shim.domain.errors import InvalidRequest, NotCapable, UpstreamError
 from shim.domain.ports import Embedder, ModelSelector
@@ -25,10 +26,12 @@ class EmbeddingService:
         self,
         selector: ModelSelector,
         embedder: Embedder,
+        gate: AdmissionGate,
         clock: Callable[[], int] = time.perf_counter_ns,
     ) -> None:
         self._selector = selector
         self._embedder = embedder
+        self._gate = gate
         self._clock = clock
 
     async def embed(
@@ -40,7 +43,8 @@ class EmbeddingService:
         if not inputs:
             return Embeddings(vectors=[], total_ns=resolved - started, load_ns=resolved - started)
         try:
-            found = await self._embedder.embed(record.upstream_key, list(inputs))
+            async with self._gate.slot():
+                found = await self._embedder.embed(record.upstream_key, list(inputs))
         except NotCapable:
             raise InvalidRequest(f'"{model}" does not support embedding') from None
         vectors = [shaped(vector, normalized, dimensions) for vector in found.vectors]

@@ -58,3 +58,11 @@ class NotCapable(ShimError):
     def __init__(self, capability: str) -> None:
         super().__init__(f"the model does not support {capability}")
         self.capability = capability
+
+
+class ServerBusy(ShimError):
+    """Too many requests are already waiting for the backend."""
+
+    def __init__(self) -> None:
+        # Ollama's own words, two spaces included.
+        super().__init__("server busy, please try again.  maximum pending requests exceeded")

@@ -7,6 +7,7 @@ from contextlib import aclosing
 
 import msgspec
 
+from shim.domain.admission import AdmissionGate
 from shim.domain.errors import InvalidRequest
 from shim.domain.ports import ModelSelector, OpenAIPassthrough, RelayHead
 
@@ -15,13 +16,16 @@ _encoder = msgspec.json.Encoder()
 
 
 class PassthroughService:
-    def __init__(self, selector: ModelSelector, passthrough: OpenAIPassthrough) -> None:
+    def __init__(
+        self, selector: ModelSelector, passthrough: OpenAIPassthrough, gate: AdmissionGate
+    ) -> None:
         self._selector = selector
         self._passthrough = passthrough
+        self._gate = gate
 
     async def open(self, path: str, body: bytes) -> tuple[RelayHead, AsyncGenerator[bytes, None]]:
         """Rewrite, send, and wait for the reply's status, so failures before it can raise."""
-        relayed = self._passthrough.relay(path, await self.rewrite_model(body))
+        relayed = self._gated(self._passthrough.relay(path, await self.rewrite_model(body)))
         try:
             head = await anext(relayed)
         except BaseException:
@@ -44,6 +48,13 @@ class PassthroughService:
         record = await self._selector.resolve(model)
         fields["model"] = msgspec.Raw(_encoder.encode(record.upstream_key))
         return _encoder.encode(fields)
+
+    async def _gated(
+        self, relayed: AsyncGenerator[RelayHead | bytes, None]
+    ) -> AsyncGenerator[RelayHead | bytes, None]:
+        async with self._gate.slot(), aclosing(relayed):
+            async for piece in relayed:
+                yield piece
 
 
 async def _body_of(relayed: AsyncGenerator[RelayHead | bytes, None]) -> AsyncGenerator[bytes, None]:

@@ -5,6 +5,7 @@ import pytest
 from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
 from shim.adapters.fake.streamer import FakeCompletionStreamer
+from shim.domain.admission import AdmissionGate
 from shim.domain.chat_service import ChatService, collect
 from shim.domain.completion import (
     ChatMessage,
@@ -49,7 +50,7 @@ def service(
         on_models_changed=lambda: changes.append("changed"),
         on_background_error=lambda error: changes.append(f"failed: {error}"),
     )
-    chat = ChatService(selector, streamer, loader, clock=Ticks())
+    chat = ChatService(selector, streamer, loader, AdmissionGate(4, 4), clock=Ticks())
     return chat, streamer, changes
 
 
@@ -153,7 +154,7 @@ async def test_failure_before_the_first_event_raises_from_open_and_closes_upstre
     catalog = FakeModelCatalog()
     selector = CatalogModelSelector(catalog)
     loader = ModelLoader(selector, FakeModelLifecycle(catalog), lambda: None, lambda _: None)
-    chat = ChatService(selector, FailingStreamer(), loader)
+    chat = ChatService(selector, FailingStreamer(), loader, AdmissionGate(4, 4))
     with pytest.raises(UpstreamError):
         await chat.open(CompletionRequest(model="fake/thinker-8b", messages=ASK), "chat")
     assert FailingStreamer.closed

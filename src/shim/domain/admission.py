@@ -1,0 +1,37 @@
+"""Bounded concurrency towards the backend: a few requests at once, a queue, then "busy"."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from shim.domain.errors import ServerBusy
+
+
+class AdmissionGate:
+    """At most `limit` requests run; up to `queue` more wait; beyond that requests are refused."""
+
+    def __init__(self, limit: int, queue: int) -> None:
+        self._slots = asyncio.Semaphore(limit)
+        self._queue = queue
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        return self._waiting
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Wait for a free slot (or refuse at once when the queue is full); free it on exit."""
+        if self._slots.locked() and self._waiting >= self._queue:
+            raise ServerBusy()
+        self._waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            yield
+        finally:
+            self._slots.release()
