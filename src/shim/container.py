@@ -66,7 +66,11 @@ class Container(containers.DeclarativeContainer):
 
     streamer = providers.Selector(
         settings.provided.backend,
-        lmstudio=providers.Singleton(LMStudioCompletionStreamer, client=http_client),
+        lmstudio=providers.Singleton(
+            LMStudioCompletionStreamer,
+            client=http_client,
+            idle_seconds=settings.provided.idle_timeout_seconds,
+        ),
         fake=providers.Singleton(FakeCompletionStreamer),
     )
     embedder = providers.Selector(
@@ -114,7 +118,11 @@ class Container(containers.DeclarativeContainer):
     passthrough = providers.Singleton(
         PassthroughService,
         selector=selector,
-        passthrough=providers.Singleton(LMStudioPassthrough, client=http_client),
+        passthrough=providers.Singleton(
+            LMStudioPassthrough,
+            client=http_client,
+            idle_seconds=settings.provided.idle_timeout_seconds,
+        ),
         gate=gate,
     )
     admin = providers.Singleton(

@@ -1,6 +1,8 @@
 """The streamer against golden LM Studio streams, cut into reads at every kind of boundary."""
 
-from collections.abc import Callable, Iterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -25,10 +27,11 @@ class Chunked(httpx.AsyncByteStream):
             yield piece
 
 
-def streamer_for(handler: Callable[[httpx.Request], httpx.Response]) -> LMStudioCompletionStreamer:
-    return LMStudioCompletionStreamer(
-        httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://lms")
-    )
+def streamer_for(
+    handler: Callable[[httpx.Request], httpx.Response], idle_seconds: float = 5
+) -> LMStudioCompletionStreamer:
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://lms")
+    return LMStudioCompletionStreamer(client, idle_seconds)
 
 
 def serving(name: str, size: int) -> LMStudioCompletionStreamer:
@@ -128,3 +131,23 @@ async def test_garbage_is_an_error_not_a_crash() -> None:
         await events(
             streamer_for(lambda _: httpx.Response(200, stream=Chunked(b"data: {not json\n\n", 4)))
         )
+
+
+class Stalling(httpx.AsyncByteStream):
+    """The first event at once, then silence."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:  # type: ignore[override]
+        yield (STREAMS / "reasoning_gpt_oss.sse").read_bytes().split(b"\n\n")[0] + b"\n\n"
+        await asyncio.sleep(10)
+
+
+async def test_a_stall_mid_stream_is_an_error_after_the_idle_limit() -> None:
+    streamer = streamer_for(lambda _: httpx.Response(200, stream=Stalling()), idle_seconds=0.2)
+    stream = streamer.stream(REQUEST)
+    assert await anext(stream) == Delta(thinking="User greets.")
+    started = time.monotonic()
+    with pytest.raises(
+        UpstreamError, match=r"stalled for 0\.2 s in the middle of /v1/chat/completions"
+    ):
+        await anext(stream)
+    assert time.monotonic() - started < 1

@@ -6,7 +6,13 @@ from collections.abc import AsyncGenerator
 
 import httpx
 
-from shim.adapters.lmstudio.upstream import JSON_HEADERS, error_message, rejection, transport_errors
+from shim.adapters.lmstudio.upstream import (
+    JSON_HEADERS,
+    error_message,
+    pieces_of,
+    rejection,
+    transport_errors,
+)
 from shim.domain.errors import Unsupported
 from shim.domain.ports import OpenAIPassthrough, RelayHead
 
@@ -14,8 +20,9 @@ EVENT_STREAM = "text/event-stream"
 
 
 class LMStudioPassthrough(OpenAIPassthrough):
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, idle_seconds: float) -> None:
         self._client = client
+        self._idle_seconds = idle_seconds
 
     async def relay(self, path: str, body: bytes) -> AsyncGenerator[RelayHead | bytes, None]:
         with transport_errors(self._client, path):
@@ -25,7 +32,7 @@ class LMStudioPassthrough(OpenAIPassthrough):
                 content_type = reply.headers.get("content-type", "application/json")
                 if reply.status_code == 200 and content_type.startswith(EVENT_STREAM):
                     yield RelayHead(200, content_type)
-                    async for piece in reply.aiter_raw():
+                    async for piece in pieces_of(reply, self._idle_seconds, path):
                         yield piece
                     return
                 whole = await reply.aread()

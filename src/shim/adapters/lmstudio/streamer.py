@@ -15,6 +15,7 @@ from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
 from shim.adapters.lmstudio.upstream import (
     JSON_HEADERS,
     describe_error,
+    pieces_of,
     rejection,
     transport_errors,
 )
@@ -28,8 +29,9 @@ _chunks = msgspec.json.Decoder(StreamChunk)
 
 
 class LMStudioCompletionStreamer(CompletionStreamer):
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, idle_seconds: float) -> None:
         self._client = client
+        self._idle_seconds = idle_seconds
 
     async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
         raw = request.raw_prompt is not None
@@ -41,14 +43,16 @@ class LMStudioCompletionStreamer(CompletionStreamer):
             ) as reply:
                 if reply.status_code != 200:
                     raise rejection(reply.status_code, await reply.aread(), path)
-                async for event in _events(reply, path):
+                async for event in _events(pieces_of(reply, self._idle_seconds, path), path):
                     yield event
 
 
-async def _events(reply: httpx.Response, path: str) -> AsyncGenerator[CompletionEvent, None]:
+async def _events(
+    pieces: AsyncGenerator[bytes, None], path: str
+) -> AsyncGenerator[CompletionEvent, None]:
     tools = ToolCallAccumulator()
     state = _StreamState()
-    async for chunk in _chunks_of(reply, path, state):
+    async for chunk in _chunks_of(pieces, path, state):
         if chunk.usage is not None:
             state.usage = Usage(
                 prompt_tokens=chunk.usage.prompt_tokens,
@@ -69,11 +73,11 @@ async def _events(reply: httpx.Response, path: str) -> AsyncGenerator[Completion
 
 
 async def _chunks_of(
-    reply: httpx.Response, path: str, state: _StreamState
+    pieces: AsyncGenerator[bytes, None], path: str, state: _StreamState
 ) -> AsyncGenerator[StreamChunk, None]:
     """Decoded chunks until `[DONE]`; error events raise."""
     parser = SSEParser()
-    async for raw in reply.aiter_raw():
+    async for raw in pieces:
         for event in parser.feed(raw):
             if event.data == DONE:
                 state.done = True

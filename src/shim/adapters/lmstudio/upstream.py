@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -97,3 +98,26 @@ def describe_error(error: Any) -> str:
 
 def _describe(error: Exception) -> str:
     return str(error) or type(error).__name__
+
+
+async def pieces_of(
+    reply: httpx.Response, idle_seconds: float, path: str
+) -> AsyncGenerator[bytes, None]:
+    """The body as it arrives; once it has begun, a gap longer than `idle_seconds` is an error.
+
+    The client's read timeout stays long for the first byte, since a model load takes minutes.
+    """
+    pieces = reply.aiter_raw()
+    limit: float | None = None
+    while True:
+        try:
+            async with asyncio.timeout(limit):
+                piece = await anext(pieces)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise UpstreamError(
+                f"LM Studio stalled for {idle_seconds:g} s in the middle of {path}"
+            ) from None
+        limit = idle_seconds
+        yield piece
