@@ -36,6 +36,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     connect_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 600.0
     idle_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 120.0
+    discovery_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 2
     max_concurrent_requests: Annotated[int, msgspec.Meta(ge=1)] = 64
     max_queue: Annotated[int, msgspec.Meta(ge=0)] = 512
     state_dir: str = ""

@@ -58,7 +58,9 @@ class Container(containers.DeclarativeContainer):
         read_timeout=settings.provided.read_timeout_seconds,
     )
 
-    lmstudio_catalog = providers.Singleton(LMStudioModelCatalog, client=http_client)
+    lmstudio_catalog = providers.Singleton(
+        LMStudioModelCatalog, client=http_client, retries=settings.provided.discovery_retries
+    )
     fake_catalog = providers.Singleton(FakeModelCatalog)
     backend_catalog = providers.Selector(
         settings.provided.backend, lmstudio=lmstudio_catalog, fake=fake_catalog

@@ -97,3 +97,28 @@ def test_readiness_follows_lm_studio(lmstudio: LMStudioDouble, start_shim) -> No
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
     assert httpx.get(url + "/healthz").json() == {"status": "ok"}
+
+
+def test_discovery_retries_a_failing_lm_studio(lmstudio: LMStudioDouble, shim: str) -> None:
+    lmstudio.fail_status = 503
+    lmstudio.fail_times = 2
+    assert httpx.get(shim + "/api/tags").status_code == 200
+    assert lmstudio.calls["GET /api/v1/models"] == 3
+
+
+def test_discovery_gives_up_after_its_retries(lmstudio: LMStudioDouble, shim: str) -> None:
+    lmstudio.fail_status = 500
+    assert httpx.get(shim + "/api/tags").status_code == 502
+    assert lmstudio.calls["GET /api/v1/models"] == 3
+
+
+def test_generation_is_never_retried(lmstudio: LMStudioDouble, shim: str) -> None:
+    lmstudio.reject = (500, {"error": "engine crashed"})
+    assert (
+        httpx.post(
+            shim + "/api/chat",
+            json={"model": "qwen3.6-35b-a3b-mtp", "messages": [{"role": "user", "content": "x"}]},
+        ).status_code
+        == 502
+    )
+    assert lmstudio.calls["POST /v1/chat/completions"] == 1

@@ -39,6 +39,7 @@ class LMStudioDouble:
         self.api = "v1"
         self.required_token: str | None = None
         self.fail_status: int | None = None
+        self.fail_times = -1  # how many answers fail_status spoils; -1 for all of them
         self.delay_seconds = 0.0
         self.calls: Counter[str] = Counter()
         self.authorizations: list[str] = []
@@ -111,7 +112,8 @@ class LMStudioDouble:
             return 200, {"error": f"Unexpected endpoint or method. ({method} {path})"}
         if self.delay_seconds:
             await asyncio.sleep(self.delay_seconds)
-        if self.fail_status:
+        if self.fail_status and self.fail_times != 0:
+            self.fail_times -= 1
             return self.fail_status, {
                 "error": {"message": "simulated failure", "type": "internal_error"}
             }

@@ -34,8 +34,9 @@ DISCOVERIES = (
 class LMStudioModelCatalog(ModelCatalog):
     """Remembers which list the server answered, and rediscovers when that one stops working."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, retries: int = 2) -> None:
         self._client = client
+        self._retries = retries
         self._backend = str(client.base_url).rstrip("/")
         self._known: Discovery | None = None
 
@@ -57,7 +58,7 @@ class LMStudioModelCatalog(ModelCatalog):
         )
 
     async def _try(self, discovery: Discovery) -> list[ModelRecord] | None:
-        reply = await get(self._client, discovery.path)
+        reply = await get(self._client, discovery.path, retries=self._retries)
         _raise_for_hard_failure(reply, discovery.path)
         if reply.status != 200 or error_message(reply.body) is not None:
             return None

@@ -50,8 +50,25 @@ async def call(
         )
 
 
-async def get(client: httpx.AsyncClient, path: str) -> UpstreamReply:
-    return await call(client, "GET", path)
+async def get(
+    client: httpx.AsyncClient, path: str, retries: int = 0, backoff_seconds: float = 0.1
+) -> UpstreamReply:
+    """A GET, tried again after a doubling pause when LM Studio cannot be reached or fails (5xx).
+
+    Only reads retry: an inference request is never sent twice.
+    """
+    for attempt in range(retries + 1):
+        try:
+            reply = await call(client, "GET", path)
+        except UpstreamError:
+            if attempt == retries:
+                raise
+        else:
+            if reply.status < 500 or attempt == retries:
+                return reply
+        log.info("upstream.retry", path=path, attempt=attempt + 1)
+        await asyncio.sleep(backoff_seconds * 2**attempt)
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @contextmanager
