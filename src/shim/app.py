@@ -26,6 +26,7 @@ from shim.api.dependencies import (
     SERVER_INFO,
 )
 from shim.api.errors import EXCEPTION_HANDLERS
+from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
 from shim.api.ollama.inference import InferenceController
@@ -77,6 +78,8 @@ def create_app(container: Container) -> ASGIApp:
     app: ASGIApp = cast(ASGIApp, litestar)
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key)
+    if settings.host_check and is_loopback_bind(settings.host):
+        app = HostGuardMiddleware(app, settings.allowed_hosts)
     return RequestContextMiddleware(app)
 
 

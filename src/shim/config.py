@@ -29,6 +29,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     model_cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0)] = 5.0
     model_aliases: dict[str, str] = msgspec.field(default_factory=dict)
     allowed_origins: tuple[str, ...] = ()
+    host_check: bool = True
+    allowed_hosts: tuple[str, ...] = ()
     max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 100 * MIB
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -101,7 +103,7 @@ def _collect(
 def _parse(name: str, value: str) -> object:
     if name == "model_aliases":
         return _parse_aliases(value)
-    if name == "allowed_origins":
+    if name in ("allowed_origins", "allowed_hosts"):
         return tuple(part.strip() for part in value.split(",") if part.strip())
     if name in ("log_level", "log_format", "backend"):
         return value.lower()

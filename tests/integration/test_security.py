@@ -78,3 +78,24 @@ def test_oversized_bodies_are_413_with_a_json_error(start_shim) -> None:
     response = httpx.post(url + "/api/show", content=b'{"model":"' + b"x" * 2000 + b'"}')
     assert response.status_code == 413
     assert set(response.json()) == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("localhost:11434", 200),
+        ("127.0.0.1:11434", 200),
+        ("evil.example", 403),
+        ("evil.example:11434", 403),
+        ("mybox.local", 200),
+    ],
+)
+def test_dns_rebinding_guard_checks_the_host_header(shim: str, host: str, status: int) -> None:
+    assert httpx.get(shim + "/api/version", headers={"host": host}).status_code == status
+
+
+def test_the_host_guard_can_be_widened_or_switched_off(start_shim) -> None:
+    widened = start_shim(allowed_hosts=("shim.corp",))
+    assert httpx.get(widened + "/api/version", headers={"host": "shim.corp"}).status_code == 200
+    off = start_shim(host_check=False)
+    assert httpx.get(off + "/api/version", headers={"host": "evil.example"}).status_code == 200
