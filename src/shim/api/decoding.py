@@ -26,4 +26,6 @@ def decode_body(body: bytes, into: type[T]) -> T:
         raise InvalidRequest(f"invalid request: {error}") from None
     except msgspec.DecodeError as error:
         raise InvalidRequest(f"invalid JSON: {error}") from None
+    except RecursionError:
+        raise InvalidRequest("invalid JSON: nested too deeply") from None
     return decoded

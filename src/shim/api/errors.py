@@ -25,6 +25,7 @@ from shim.domain.errors import (
 log = get_logger(__name__)
 
 OPENAI_PREFIX = "/v1/"
+LOGGED_CHARS = 500  # what a client sent may be huge; a log line should not be
 
 STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (InvalidRequest, 400),
@@ -47,7 +48,12 @@ def status_of(error: ShimError) -> int:
 
 def shim_error(request: Request[Any, Any, Any], error: ShimError) -> Response[bytes]:
     status = status_of(error)
-    log.info("request.failed", status=status, error=error.message, kind=type(error).__name__)
+    log.info(
+        "request.failed",
+        status=status,
+        error=error.message[:LOGGED_CHARS],
+        kind=type(error).__name__,
+    )
     return error_response(request, error.message, status)
 
 

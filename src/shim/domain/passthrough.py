@@ -42,6 +42,8 @@ class PassthroughService:
             fields = _fields.decode(body)
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise InvalidRequest(f"invalid JSON body: {error}") from None
+        except RecursionError:
+            raise InvalidRequest("invalid JSON body: nested too deeply") from None
         model = msgspec.json.decode(fields["model"]) if "model" in fields else None
         if not isinstance(model, str):
             return body
