@@ -22,6 +22,7 @@ from shim.api.dependencies import (
     EMBEDDINGS,
     PASSTHROUGH,
     PULLS,
+    READINESS,
     SELECTOR,
     SERVER_INFO,
 )
@@ -43,6 +44,7 @@ from shim.container import Container
 
 def create_app(container: Container) -> ASGIApp:
     settings = container.settings()
+    readiness = container.readiness()
     server_info = ServerInfo(
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
     )
@@ -66,6 +68,7 @@ def create_app(container: Container) -> ASGIApp:
             PASSTHROUGH: from_container(container.passthrough),
             ADMIN: from_container(container.admin),
             PULLS: from_container(container.pulls),
+            READINESS: Provide(lambda: readiness, use_cache=True, sync_to_thread=False),
             SERVER_INFO: Provide(lambda: server_info, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
+from types import FrameType
 
+import structlog
 import uvicorn
 
+from shim.api.ops.readiness import Readiness
 from shim.app import create_app
 from shim.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
 from shim.container import Container
 from shim.logging_config import configure_logging
+
+log = structlog.get_logger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,17 +50,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def serve(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    uvicorn.Server(server_config(settings)).run()
+    container = Container(settings=settings)
+    server = DrainingServer(server_config(settings, container), container.readiness())
+    server.delay_seconds = settings.shutdown_delay_seconds
+    server.run()
 
 
-def server_config(settings: Settings) -> uvicorn.Config:
+class DrainingServer(uvicorn.Server):
+    """On the first stop signal, report unready first, then stop accepting after a delay.
+
+    In-flight streams then have uvicorn's graceful-shutdown timeout to finish; a second signal
+    stops at once.
+    """
+
+    delay_seconds = 0.0
+
+    def __init__(self, config: uvicorn.Config, readiness: Readiness) -> None:
+        super().__init__(config)
+        self._readiness = readiness
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self._readiness.draining or not self.delay_seconds:
+            super().handle_exit(sig, frame)
+            return
+        self._readiness.draining = True
+        log.info("shutdown.draining", delay_seconds=self.delay_seconds)
+        timer = threading.Timer(self.delay_seconds, super().handle_exit, (sig, frame))
+        timer.daemon = True
+        timer.start()
+
+
+def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:
     """Ollama sends no Server header, and shim writes its own access line."""
     return uvicorn.Config(
-        create_app(Container(settings=settings)),
+        create_app(container or Container(settings=settings)),
         host=settings.host,
         port=settings.port,
         log_config=None,
         access_log=False,
         server_header=False,
         lifespan="on",
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )

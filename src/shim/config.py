@@ -39,6 +39,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 600.0
     idle_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 120.0
     discovery_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 2
+    shutdown_delay_seconds: Annotated[float, msgspec.Meta(ge=0)] = 1.0
+    shutdown_grace_seconds: Annotated[float, msgspec.Meta(ge=0)] = 30.0
     max_concurrent_requests: Annotated[int, msgspec.Meta(ge=1)] = 64
     max_queue: Annotated[int, msgspec.Meta(ge=0)] = 512
     state_dir: str = ""

@@ -20,6 +20,7 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.api.ops.readiness import Readiness
 from shim.config import Settings
 from shim.domain.admission import AdmissionGate
 from shim.domain.aliases import AliasingCatalog
@@ -49,6 +50,7 @@ def log_background_error(error: Exception) -> None:
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    readiness = providers.Singleton(Readiness)
 
     http_client = providers.Resource(
         open_http_client,

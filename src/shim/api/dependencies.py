@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar.params import SkipValidation
 
+from shim.api.ops.readiness import Readiness
 from shim.api.server_info import ServerInfo
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
@@ -20,6 +21,7 @@ EMBEDDINGS = "embeddings"
 PASSTHROUGH = "passthrough"
 ADMIN = "admin"
 PULLS = "pulls"
+READINESS = "readiness"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
@@ -29,3 +31,4 @@ EmbeddingServiceDep = SkipValidation[EmbeddingService]
 PassthroughDep = SkipValidation[PassthroughService]
 ModelAdminDep = SkipValidation[ModelAdmin]
 PullServiceDep = SkipValidation[PullService]
+ReadinessDep = SkipValidation[Readiness]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, Response, get
 
-from shim.api.dependencies import CatalogDep
+from shim.api.dependencies import CatalogDep, ReadinessDep
 from shim.api.responses import json_response
 from shim.domain.errors import UpstreamError
 
@@ -22,7 +22,9 @@ class HealthController(Controller):
         return json_response(HealthStatus(status="ok"))
 
     @get("/readyz", name="ops.readyz")
-    async def readyz(self, catalog: CatalogDep) -> Response[bytes]:
+    async def readyz(self, catalog: CatalogDep, readiness: ReadinessDep) -> Response[bytes]:
+        if readiness.draining:
+            return json_response(HealthStatus(status="draining"), 503)
         try:
             models = await catalog.list_models()
         except UpstreamError as error:
