@@ -1,0 +1,91 @@
+"""Random JSON into every request decoder and codec: a result or InvalidRequest, nothing else."""
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shim.api.decoding import decode_body
+from shim.api.ollama.embedding import EmbedIn, inputs_of
+from shim.api.ollama.inference_wire import ChatIn, GenerateIn
+from shim.api.ollama.management import CreateIn, defaults_of
+from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
+from shim.api.ollama.wire import ShowRequest
+from shim.api.openai.embeddings import EmbeddingsIn, texts_of
+from shim.domain.errors import InvalidRequest
+
+scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+ROLES = st.sampled_from(["user", "system", "assistant", "tool", "USER", "bogus", ""])
+messages = st.lists(
+    st.fixed_dictionaries(
+        {"role": ROLES},
+        optional={
+            "content": json_values,
+            "images": st.lists(
+                st.sampled_from(["iVBORw0KGgo=", "not base64!", "data:image/png;base64,AAAA"])
+                | json_values,
+                max_size=2,
+            ),
+            "tool_calls": json_values,
+            "tool_name": json_values,
+            "tool_call_id": json_values,
+        },
+    ),
+    max_size=4,
+)
+OPTION_NAMES = st.sampled_from(
+    ["temperature", "top_k", "num_predict", "stop", "seed", "num_ctx", "mirostat", "min_p"]
+)
+requests = st.fixed_dictionaries(
+    {"model": st.sampled_from(["m", ""]) | json_values},
+    optional={
+        "messages": messages | json_values,
+        "prompt": st.text(max_size=10) | json_values,
+        "system": json_values,
+        "raw": json_values,
+        "suffix": json_values,
+        "format": st.sampled_from(["json", "", "xml"]) | json_values,
+        "options": st.dictionaries(OPTION_NAMES, json_values, max_size=4) | json_values,
+        "think": st.sampled_from([True, False, "low", "max", "huge"]) | json_values,
+        "keep_alive": st.sampled_from(["5m", "1h30m", "-1", "300", "x"]) | json_values,
+        "tools": json_values,
+        "input": json_values,
+        "parameters": st.dictionaries(OPTION_NAMES, json_values, max_size=3) | json_values,
+        "stream": json_values,
+    },
+)
+
+Decoder = Callable[[Any], Any]
+CASES: list[tuple[type, Decoder]] = [
+    (ChatIn, chat_to_domain),
+    (GenerateIn, generate_to_domain),
+    (ShowRequest, lambda asked: asked),
+    (EmbedIn, lambda asked: inputs_of(asked.input)),
+    (CreateIn, defaults_of),
+    (EmbeddingsIn, lambda asked: texts_of(asked.input)),
+]
+
+
+@pytest.mark.parametrize(("wire", "codec"), CASES, ids=[case[0].__name__ for case in CASES])
+@settings(max_examples=150, deadline=None)
+@given(body=requests | json_values)
+def test_random_bodies_decode_or_fail_cleanly(wire: type, codec: Decoder, body: Any) -> None:
+    try:
+        codec(decode_body(msgspec.json.encode(body), wire))
+    except InvalidRequest as refused:
+        outcome = refused.message
+    else:
+        outcome = "accepted"
+    assert outcome
