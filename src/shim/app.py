@@ -28,16 +28,8 @@ from shim.api.dependencies import (
 )
 from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
-from shim.api.ollama.discovery import DiscoveryController
-from shim.api.ollama.embedding import EmbeddingController
-from shim.api.ollama.inference import InferenceController
-from shim.api.ollama.management import ManagementController
-from shim.api.ollama.pull import PullController
-from shim.api.openai.embeddings import OpenAIEmbeddingsController
-from shim.api.openai.models import OpenAIModelsController
-from shim.api.openai.relay import OpenAIRelayController
-from shim.api.ops.health import HealthController
 from shim.api.request_context import RequestContextMiddleware
+from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
 from shim.container import Container
 
@@ -49,17 +41,7 @@ def create_app(container: Container) -> ASGIApp:
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
     )
     litestar = Litestar(
-        route_handlers=[
-            DiscoveryController,
-            InferenceController,
-            EmbeddingController,
-            ManagementController,
-            PullController,
-            OpenAIModelsController,
-            OpenAIRelayController,
-            OpenAIEmbeddingsController,
-            HealthController,
-        ],
+        route_handlers=CONTROLLERS,
         dependencies={
             CATALOG: from_container(container.catalog),
             SELECTOR: from_container(container.selector),

@@ -9,9 +9,11 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+import msgspec
 import structlog
 import uvicorn
 
+from shim.api.openapi import openapi_document
 from shim.api.ops.readiness import Readiness
 from shim.app import create_app
 from shim.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
@@ -24,6 +26,7 @@ log = structlog.get_logger(__name__)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shim", description="LM Studio behind Ollama's API.")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("openapi", help="print the OpenAPI document of the routes shim serves")
     serve = commands.add_parser("serve", help="run the service")
     for name in SETTING_NAMES:
         serve.add_argument(
@@ -34,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "openapi":
+        print(
+            msgspec.json.format(
+                msgspec.json.encode(openapi_document(Settings().ollama_version))
+            ).decode()
+        )
+        return 0
     flags = {
         name: value
         for name, value in vars(args).items()

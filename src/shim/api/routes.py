@@ -1,0 +1,27 @@
+"""Every controller shim serves, in one list the app and the OpenAPI document share."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+from shim.api.ollama.discovery import DiscoveryController
+from shim.api.ollama.embedding import EmbeddingController
+from shim.api.ollama.inference import InferenceController
+from shim.api.ollama.management import ManagementController
+from shim.api.ollama.pull import PullController
+from shim.api.openai.embeddings import OpenAIEmbeddingsController
+from shim.api.openai.models import OpenAIModelsController
+from shim.api.openai.relay import OpenAIRelayController
+from shim.api.ops.health import HealthController
+
+CONTROLLERS: list[type[Controller]] = [
+    DiscoveryController,
+    InferenceController,
+    EmbeddingController,
+    ManagementController,
+    PullController,
+    OpenAIModelsController,
+    OpenAIRelayController,
+    OpenAIEmbeddingsController,
+    HealthController,
+]
