@@ -119,7 +119,8 @@ def test_show_uses_the_trained_window_and_no_parameters_when_unloaded() -> None:
     unloaded = msgspec.structs.replace(LOADED, loaded_instances=())
     body = as_dict(show_from_model(unloaded, "q", "", STARTED))
     assert body["model_info"]["qwen3.context_length"] == 40960
-    assert "parameters" not in body
+    assert body["parameters"] == "", "present and empty: strict clients require the key"
+    assert body["license"] == ""
 
 
 def test_show_omits_what_the_backend_does_not_know() -> None:

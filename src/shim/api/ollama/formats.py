@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 
 from shim.domain.models import ModelRecord
@@ -32,7 +33,11 @@ def digest_of(record: ModelRecord) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
+def go_value(value: int | float | str) -> str:
+    """A value as Go's %#v prints it: strings quoted and escaped, numbers bare."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
 def parameter_line(name: str, value: int | float | str) -> str:
-    """One line of `/api/show` parameters: the name padded to 30 columns, Go-quoted strings."""
-    rendered = f'"{value}"' if isinstance(value, str) else str(value)
-    return f"{name:<30} {rendered}"
+    """One line of `/api/show` parameters: the name padded to 30 columns, then the value."""
+    return f"{name:<30} {go_value(value)}"

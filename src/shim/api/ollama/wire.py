@@ -54,8 +54,9 @@ class ShowRequest(msgspec.Struct, kw_only=True):
 
 
 class ShowResponse(msgspec.Struct, kw_only=True):
+    license: str = ""  # strict clients (OllamaKit) require these four strings, even empty
     modelfile: str
-    parameters: str | msgspec.UnsetType = msgspec.UNSET
+    parameters: str = ""
     template: str
     system: str | msgspec.UnsetType = msgspec.UNSET
     details: ModelDetails
