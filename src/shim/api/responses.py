@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -10,15 +11,16 @@ from litestar import Response
 JSON_MEDIA_TYPE = "application/json; charset=utf-8"
 TEXT_MEDIA_TYPE = "text/plain"  # Litestar appends the charset to text types
 
-# Go's encoding/json writes these as \u escapes; they only occur inside strings, so swapping
+# Go's encoding/json writes these as \\u escapes; they only occur inside strings, so swapping
 # bytes after encoding is exact.
-GO_ESCAPES = (
-    (b"<", b"\\u003c"),
-    (b">", b"\\u003e"),
-    (b"&", b"\\u0026"),
-    ("\u2028".encode(), b"\\u2028"),
-    ("\u2029".encode(), b"\\u2029"),
-)
+GO_ESCAPES = {
+    b"<": b"\\u003c",
+    b">": b"\\u003e",
+    b"&": b"\\u0026",
+    "\u2028".encode(): b"\\u2028",
+    "\u2029".encode(): b"\\u2029",
+}
+_UNSAFE = re.compile(b"|".join(re.escape(raw) for raw in GO_ESCAPES))
 
 _encoder = msgspec.json.Encoder()
 
@@ -26,10 +28,9 @@ _encoder = msgspec.json.Encoder()
 def go_json(value: Any) -> bytes:
     """JSON byte for byte as Ollama's Go server writes it (compact, HTML-safe escapes)."""
     encoded = _encoder.encode(value)
-    for raw, escaped in GO_ESCAPES:
-        if raw in encoded:
-            encoded = encoded.replace(raw, escaped)
-    return encoded
+    if _UNSAFE.search(encoded) is None:
+        return encoded
+    return _UNSAFE.sub(lambda found: GO_ESCAPES[found.group()], encoded)
 
 
 def json_response(body: Any, status_code: int = 200) -> Response[bytes]:

@@ -47,7 +47,7 @@ class ChatService:
 
     async def open(
         self, request: CompletionRequest, verb: Verb
-    ) -> AsyncGenerator[AnswerEvent, None]:
+    ) -> AsyncGenerator[list[AnswerEvent], None]:
         """Start the stream and wait for its first event, so early failures still raise here."""
         started = self._clock()
         record = await self._resolve(request.model, verb)
@@ -89,26 +89,33 @@ class ChatService:
         return record
 
     async def _shaped(
-        self, upstream: AsyncGenerator[CompletionEvent, None], think: bool | None, started: int
-    ) -> AsyncGenerator[AnswerEvent, None]:
+        self,
+        upstream: AsyncGenerator[list[CompletionEvent], None],
+        think: bool | None,
+        started: int,
+    ) -> AsyncGenerator[list[AnswerEvent], None]:
         splitter = ThinkTagSplitter()
         first_token: int | None = None
         pieces = 0
         async with self._gate.slot(), aclosing(upstream):
             sent = self._clock()
-            async for event in upstream:
-                if isinstance(event, Finish):
-                    tail = _split(splitter.flush(), Delta(), think)
-                    if tail is not None:
-                        yield tail
-                    yield self._completed(event, started, sent, first_token, pieces)
-                    return
-                delta = _split(splitter.feed(event.content), event, think)
-                if delta is None:
-                    continue
-                first_token = first_token or self._clock()
-                pieces += 1
-                yield delta
+            async for batch in upstream:
+                shaped: list[AnswerEvent] = []
+                for event in batch:
+                    if isinstance(event, Finish):
+                        tail = _split(splitter.flush(), Delta(), think)
+                        if tail is not None:
+                            shaped.append(tail)
+                        shaped.append(self._completed(event, started, sent, first_token, pieces))
+                        yield shaped
+                        return
+                    delta = _split(splitter.feed(event.content), event, think)
+                    if delta is not None:
+                        first_token = first_token or self._clock()
+                        pieces += 1
+                        shaped.append(delta)
+                if shaped:
+                    yield shaped
         raise UpstreamError("LM Studio ended the stream before finishing the answer")
 
     def _completed(
@@ -138,37 +145,38 @@ def _split(split: tuple[str, str], delta: Delta, think: bool | None) -> Delta | 
     return Delta(content=content, thinking=thinking, tool_calls=delta.tool_calls)
 
 
-async def collect(events: AsyncGenerator[AnswerEvent, None]) -> Answer:
+async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
     """Gather a stream into one answer: text joined, tool calls in order, the final counts."""
     content: list[str] = []
     thinking: list[str] = []
     calls: list[ToolCall] = []
-    async for event in events:
-        if isinstance(event, Completed):
-            return Answer(
-                content="".join(content),
-                thinking="".join(thinking),
-                tool_calls=tuple(calls),
-                completed=event,
-            )
-        content.append(event.content)
-        thinking.append(event.thinking)
-        calls.extend(event.tool_calls)
+    async for batch in batches:
+        for event in batch:
+            if isinstance(event, Completed):
+                return Answer(
+                    content="".join(content),
+                    thinking="".join(thinking),
+                    tool_calls=tuple(calls),
+                    completed=event,
+                )
+            content.append(event.content)
+            thinking.append(event.thinking)
+            calls.extend(event.tool_calls)
     raise UpstreamError("LM Studio ended the stream before finishing the answer")
 
 
 async def _prepend(
-    first: AnswerEvent,
-    rest: AsyncGenerator[AnswerEvent, None],
+    first: list[AnswerEvent],
+    rest: AsyncGenerator[list[AnswerEvent], None],
     when_done: Callable[[], None] | None = None,
-) -> AsyncGenerator[AnswerEvent, None]:
+) -> AsyncGenerator[list[AnswerEvent], None]:
     async with aclosing(rest):
         yield _noting(first, when_done)
-        async for event in rest:
-            yield _noting(event, when_done)
+        async for batch in rest:
+            yield _noting(batch, when_done)
 
 
-def _noting(event: AnswerEvent, when_done: Callable[[], None] | None) -> AnswerEvent:
-    if when_done is not None and isinstance(event, Completed):
+def _noting(batch: list[AnswerEvent], when_done: Callable[[], None] | None) -> list[AnswerEvent]:
+    if when_done is not None and isinstance(batch[-1], Completed):
         when_done()
-    return event
+    return batch

@@ -34,8 +34,11 @@ class CompletionStreamer(Protocol):
     """Streams a completion from the backend."""
 
     @abstractmethod
-    def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
-        """Deltas as they arrive, then exactly one Finish; failures raise ShimError subclasses."""
+    def stream(self, request: CompletionRequest) -> AsyncGenerator[list[CompletionEvent], None]:
+        """Deltas as they arrive, in batches (one per read), ending with exactly one Finish.
+
+        Failures raise ShimError subclasses.
+        """
 
 
 class ModelLifecycle(Protocol):

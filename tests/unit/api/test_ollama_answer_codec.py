@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics, now
+from shim.api.responses import go_json
 from shim.domain.completion import Answer, Completed, Delta, ToolCall
 
 MODEL = "llama3.2"
@@ -297,3 +298,22 @@ def test_model_is_echoed_verbatim() -> None:
 def test_html_characters_are_escaped_like_go() -> None:
     raw = ChatEncoder(MODEL).line(Delta(content="<b>&</b>"))
     assert b'"content":"\\u003cb\\u003e\\u0026\\u003c/b\\u003e"' in raw
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [
+        Delta(content="plain"),
+        Delta(content=""),
+        Delta(thinking="hmm <think> & \u2028", content='quote " and \\ back'),
+        Delta(content="日本語 😀 \n\t"),
+    ],
+)
+@pytest.mark.parametrize("encoder_type", [ChatEncoder, GenerateEncoder])
+def test_templated_lines_equal_the_struct_encoding(encoder_type: type, delta: Delta) -> None:
+    encoder = encoder_type('mo"del<1>')
+    templated = encoder.line(delta)
+    stamp = json.loads(templated)["created_at"]
+    chunk = encoder.chunk(delta)
+    chunk.created_at = stamp
+    assert templated == go_json(chunk) + b"\n"

@@ -22,9 +22,7 @@ async def test_runs_up_to_the_limit_queues_then_refuses() -> None:
     holders = [asyncio.create_task(request()) for _ in range(3)]
     await asyncio.sleep(0.01)
     assert (running, gate.waiting) == (2, 1)
-    with pytest.raises(
-        ServerBusy, match="server busy"
-    ):
+    with pytest.raises(ServerBusy, match="server busy"):
         async with gate.slot():
             pass
     release.set()

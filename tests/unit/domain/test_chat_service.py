@@ -59,7 +59,7 @@ def request(**fields: object) -> CompletionRequest:
 
 
 async def events_of(chat: ChatService, req: CompletionRequest) -> list[object]:
-    return [event async for event in await chat.open(req, "chat")]
+    return [event async for batch in await chat.open(req, "chat") for event in batch]
 
 
 async def test_backend_gets_the_resolved_key() -> None:
@@ -136,16 +136,18 @@ async def test_a_stream_without_finish_is_an_error() -> None:
     chat, _, _ = service([Delta(content="a")])
     stream = await chat.open(request(), "chat")
     with pytest.raises(UpstreamError, match="before finishing"):
-        [event async for event in stream]
+        [batch async for batch in stream]
 
 
 class FailingStreamer(FakeCompletionStreamer):
     closed = False
 
-    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+    async def stream(
+        self, request: CompletionRequest
+    ) -> AsyncGenerator[list[CompletionEvent], None]:
         try:
             raise UpstreamError("no")
-            yield Finish()  # pragma: no cover - makes this a generator
+            yield [Finish()]  # pragma: no cover - makes this a generator
         finally:
             FailingStreamer.closed = True
 

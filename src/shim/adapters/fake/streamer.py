@@ -24,12 +24,14 @@ class FakeCompletionStreamer(CompletionStreamer):
         self.delay = delay
         self.requests: list[CompletionRequest] = []
 
-    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+    async def stream(
+        self, request: CompletionRequest
+    ) -> AsyncGenerator[list[CompletionEvent], None]:
         self.requests.append(request)
         for event in self.script if self.script is not None else demo_script(request):
             if self.delay:
                 await asyncio.sleep(self.delay)
-            yield event
+            yield [event]
 
 
 def demo_script(request: CompletionRequest) -> list[CompletionEvent]:

@@ -33,7 +33,9 @@ class LMStudioCompletionStreamer(CompletionStreamer):
         self._client = client
         self._idle_seconds = idle_seconds
 
-    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+    async def stream(
+        self, request: CompletionRequest
+    ) -> AsyncGenerator[list[CompletionEvent], None]:
         raw = request.raw_prompt is not None
         path = "/v1/completions" if raw else "/v1/chat/completions"
         body = msgspec.json.encode(completion_payload(request) if raw else chat_payload(request))
@@ -43,49 +45,60 @@ class LMStudioCompletionStreamer(CompletionStreamer):
             ) as reply:
                 if reply.status_code != 200:
                     raise rejection(reply.status_code, await reply.aread(), path)
-                async for event in _events(pieces_of(reply, self._idle_seconds, path), path):
-                    yield event
+                async for batch in _batches(pieces_of(reply, self._idle_seconds, path), path):
+                    yield batch
 
 
-async def _events(
+async def _batches(
     pieces: AsyncGenerator[bytes, None], path: str
-) -> AsyncGenerator[CompletionEvent, None]:
+) -> AsyncGenerator[list[CompletionEvent], None]:
+    """The events of each read together: one batch per read travels as one write to the client."""
+    parser = SSEParser()
     tools = ToolCallAccumulator()
     state = _StreamState()
-    async for chunk in _chunks_of(pieces, path, state):
-        if chunk.usage is not None:
-            state.usage = Usage(
-                prompt_tokens=chunk.usage.prompt_tokens,
-                completion_tokens=chunk.usage.completion_tokens,
-            )
-        for choice in chunk.choices[:1]:
-            delta = _delta(choice, tools, state)
-            if delta is not None:
-                yield delta
-            if choice.finish_reason is not None and (calls := tools.take()):
-                yield Delta(tool_calls=calls)
-    if not state.done and state.finish_reason is None:
-        raise UpstreamError("LM Studio closed the stream before finishing the answer")
-    if calls := tools.take():
-        yield Delta(tool_calls=calls)
-    reason = state.finish_reason
-    yield Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
-
-
-async def _chunks_of(
-    pieces: AsyncGenerator[bytes, None], path: str, state: _StreamState
-) -> AsyncGenerator[StreamChunk, None]:
-    """Decoded chunks until `[DONE]`; error events raise."""
-    parser = SSEParser()
     async for raw in pieces:
+        if state.done:
+            continue  # read to the end, so the connection goes back to the pool
+        batch: list[CompletionEvent] = []
         for event in parser.feed(raw):
             if event.data == DONE:
                 state.done = True
-                return
+                break
             chunk = _decode(event.data, path)
             if event.event == "error" or chunk.error is not None:
+                if batch:
+                    yield batch  # what came before the error still reaches the client
                 raise UpstreamError(f"LM Studio: {describe_error(chunk.error or event.data)}")
-            yield chunk
+            _absorb(chunk, tools, state, batch)
+        if batch:
+            yield batch
+    if not state.done and state.finish_reason is None:
+        raise UpstreamError("LM Studio closed the stream before finishing the answer")
+    tail: list[CompletionEvent] = [Delta(tool_calls=calls)] if (calls := tools.take()) else []
+    reason = state.finish_reason
+    tail.append(
+        Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
+    )
+    yield tail
+
+
+def _absorb(
+    chunk: StreamChunk,
+    tools: ToolCallAccumulator,
+    state: _StreamState,
+    batch: list[CompletionEvent],
+) -> None:
+    if chunk.usage is not None:
+        state.usage = Usage(
+            prompt_tokens=chunk.usage.prompt_tokens,
+            completion_tokens=chunk.usage.completion_tokens,
+        )
+    for choice in chunk.choices[:1]:
+        delta = _delta(choice, tools, state)
+        if delta is not None:
+            batch.append(delta)
+        if choice.finish_reason is not None and (calls := tools.take()):
+            batch.append(Delta(tool_calls=calls))
 
 
 class _StreamState:

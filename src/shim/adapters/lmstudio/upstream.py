@@ -123,6 +123,8 @@ async def pieces_of(
     """The body as it arrives; once it has begun, a gap longer than `idle_seconds` is an error.
 
     The client's read timeout stays long for the first byte, since a model load takes minutes.
+    Each wait gets its own timeout, entered and left around the read: this generator is started
+    in one task and drained in another, and must not hold a timeout across a yield.
     """
     pieces = reply.aiter_raw()
     limit: float | None = None
@@ -133,8 +135,7 @@ async def pieces_of(
         except StopAsyncIteration:
             return
         except TimeoutError:
-            raise UpstreamError(
-                f"LM Studio stalled for {idle_seconds:g} s in the middle of {path}"
-            ) from None
+            message = f"LM Studio stalled for {idle_seconds:g} s in the middle of {path}"
+            raise UpstreamError(message) from None
         limit = idle_seconds
         yield piece

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
-from shim.api.ollama.formats import go_time
+from shim.api.ollama.formats import utc_now
 from shim.api.ollama.inference_wire import (
     UNSET,
     ChatChunk,
@@ -21,7 +20,7 @@ from shim.domain.completion import Answer, AnswerEvent, Completed, ToolCall
 
 
 def now() -> str:
-    return go_time(datetime.now(UTC))
+    return utc_now()
 
 
 def metrics(completed: Completed) -> dict[str, Any]:
@@ -54,9 +53,27 @@ def tool_calls_out(calls: tuple[ToolCall, ...]) -> list[ToolCallOut] | msgspec.U
 class ChatEncoder:
     def __init__(self, model: str) -> None:
         self._model = model
+        self._head = b'{"model":' + go_json(model) + b',"created_at":"'
+
+    def lines(self, batch: list[AnswerEvent]) -> bytes:
+        """One NDJSON line per event, written together."""
+        return b"".join(self.line(event) for event in batch)
 
     def line(self, event: AnswerEvent) -> bytes:
-        return go_json(self.chunk(event)) + b"\n"
+        """Text deltas, nearly every line of a stream, are written from a template."""
+        if isinstance(event, Completed) or event.tool_calls:
+            return go_json(self.chunk(event)) + b"\n"
+        thinking = b',"thinking":' + go_json(event.thinking) if event.thinking else b""
+        return b"".join(
+            (
+                self._head,
+                now().encode(),
+                b'","message":{"role":"assistant","content":',
+                go_json(event.content),
+                thinking,
+                b'},"done":false}\n',
+            )
+        )
 
     def chunk(self, event: AnswerEvent) -> ChatChunk:
         if isinstance(event, Completed):
@@ -97,9 +114,27 @@ class ChatEncoder:
 class GenerateEncoder:
     def __init__(self, model: str) -> None:
         self._model = model
+        self._head = b'{"model":' + go_json(model) + b',"created_at":"'
+
+    def lines(self, batch: list[AnswerEvent]) -> bytes:
+        """One NDJSON line per event, written together."""
+        return b"".join(self.line(event) for event in batch)
 
     def line(self, event: AnswerEvent) -> bytes:
-        return go_json(self.chunk(event)) + b"\n"
+        """Text deltas, nearly every line of a stream, are written from a template."""
+        if isinstance(event, Completed):
+            return go_json(self.chunk(event)) + b"\n"
+        thinking = b',"thinking":' + go_json(event.thinking) if event.thinking else b""
+        return b"".join(
+            (
+                self._head,
+                now().encode(),
+                b'","response":',
+                go_json(event.content),
+                thinking,
+                b',"done":false}\n',
+            )
+        )
 
     def chunk(self, event: AnswerEvent) -> GenerateChunk:
         if isinstance(event, Completed):

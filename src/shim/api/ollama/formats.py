@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import datetime, timedelta
 
 from shim.domain.models import ModelRecord
@@ -41,3 +42,22 @@ def go_value(value: int | float | str) -> str:
 def parameter_line(name: str, value: int | float | str) -> str:
     """One line of `/api/show` parameters: the name padded to 30 columns, then the value."""
     return f"{name:<30} {go_value(value)}"
+
+
+class UtcClock:
+    """Now as Go prints a UTC time, to the nanosecond; the date part is reused within a second."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def text(self) -> str:
+        second, nanos = divmod(time.time_ns(), 1_000_000_000)
+        if second != self._second:
+            self._second = second
+            self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        fraction = f"{nanos:09d}".rstrip("0")
+        return f"{self._prefix}.{fraction}Z" if fraction else f"{self._prefix}Z"
+
+
+utc_now = UtcClock().text

@@ -66,11 +66,11 @@ async def _answer(
     encoder: Encoder,
     stream: bool | None,
 ) -> Response[bytes] | Stream:
-    events: AsyncGenerator[AnswerEvent, None] = await chat_service.open(request, verb)
+    batches: AsyncGenerator[list[AnswerEvent], None] = await chat_service.open(request, verb)
     if stream is False:
-        answer = await collect(events)
+        answer = await collect(batches)
         return Response(encoder.whole(answer), media_type="application/json; charset=utf-8")
-    return Stream(ndjson_lines(events, encoder.line), media_type=NDJSON)
+    return Stream(ndjson_lines(batches, encoder.lines), media_type=NDJSON)
 
 
 def _log_ignored(ignored: list[str]) -> None:
