@@ -44,8 +44,9 @@ def alias_store_for(settings: Settings) -> AliasStore:
     return AliasFile(Path(settings.state_dir) / "aliases.json")
 
 
-def log_background_error(error: Exception) -> None:
-    log.warning("background.failed", error=str(error), kind=type(error).__name__)
+def log_unapplied(error: Exception) -> None:
+    """What the load policy could not do, without failing the request: a line in the log."""
+    log.warning("lifecycle.not_applied", error=str(error), kind=type(error).__name__)
 
 
 class Container(containers.DeclarativeContainer):
@@ -111,7 +112,7 @@ class Container(containers.DeclarativeContainer):
         selector=selector,
         lifecycle=lifecycle,
         on_models_changed=catalog.provided.invalidate,
-        on_background_error=providers.Object(log_background_error),
+        report=providers.Object(log_unapplied),
     )
     chat_service = providers.Singleton(
         ChatService, selector=selector, streamer=streamer, loader=loader, gate=gate

@@ -185,11 +185,11 @@ EXPECTED_MODELS = [
         tools=False,
         vision=True,
     ),
-    # No architecture reported, so no `<arch>.context_length`: Copilot falls back to 32768.
+    # LM Studio names no architecture here; the window is still found under "unknown".
     CopilotModel(
         "text-embedding-nomic-embed-text-v1.5:latest",
         "text-embedding-nomic-embed-text-v1.5:latest",
-        FALLBACK_CONTEXT,
+        2048,
         tools=False,
         vision=False,
     ),

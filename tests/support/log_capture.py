@@ -9,7 +9,7 @@ from typing import Any
 
 class LogCapture:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a finalizer may log while a write holds it
         self._buffer = ""
         self.records: list[dict[str, Any]] = []
 

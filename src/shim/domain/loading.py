@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import msgspec
 
 from shim.domain.completion import CompletionRequest
+from shim.domain.errors import Unsupported
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelLifecycle, ModelSelector
 
@@ -19,12 +20,12 @@ class ModelLoader:
         selector: ModelSelector,
         lifecycle: ModelLifecycle,
         on_models_changed: Callable[[], None],
-        on_background_error: Callable[[Exception], None],
+        report: Callable[[Exception], None],
     ) -> None:
         self._selector = selector
         self._lifecycle = lifecycle
         self._on_models_changed = on_models_changed
-        self._on_background_error = on_background_error
+        self._report = report
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[None]] = set()
 
@@ -47,7 +48,11 @@ class ModelLoader:
     async def _prepare(self, record: ModelRecord, request: CompletionRequest) -> ModelRecord:
         wanted = request.context_length
         if wanted and record.is_loaded and _window(record) != wanted:
-            await self._lifecycle.unload(record)
+            try:
+                await self._lifecycle.unload(record)
+            except Unsupported as cannot:
+                self._report(cannot)  # the backend keeps its window; the request still runs
+                return record
             record = _unloaded(record)
         explicit = wanted or (
             request.keep_alive_seconds is not None and request.keep_alive_seconds < 0
@@ -83,7 +88,7 @@ class ModelLoader:
         try:
             await self.unload(model)
         except Exception as error:
-            self._on_background_error(error)
+            self._report(error)
 
 
 def needs_load(record: ModelRecord, request: CompletionRequest) -> bool:

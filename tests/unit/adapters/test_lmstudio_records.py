@@ -3,8 +3,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from shim.adapters.lmstudio.records import from_openai, from_v0, from_v1, human_count
-from shim.adapters.lmstudio.wire import OpenAIModelList, V0ModelList, V1ModelList
+from shim.adapters.lmstudio.records import from_openai, from_v0, from_v1, human_count, with_props
+from shim.adapters.lmstudio.wire import OpenAIModelList, ServerProps, V0ModelList, V1ModelList
 from shim.domain.models import Capability, LoadedInstance
 
 PAYLOADS = Path(__file__).parents[2] / "payloads" / "lmstudio"
@@ -86,3 +86,24 @@ def test_openai_listing_without_meta_knows_only_ids() -> None:
 )
 def test_human_count(count: int | None, text: str | None) -> None:
     assert human_count(count) == text
+
+
+def test_a_model_llama_cpp_serves_counts_as_loaded_at_its_slot_window() -> None:
+    body = b'{"data":[{"id":"tiny","meta":{"n_ctx":4096,"n_ctx_train":32768}}]}'
+    (tiny,) = from_openai(msgspec.json.decode(body, type=OpenAIModelList), "http://engine")
+    assert tiny.loaded_instances == (LoadedInstance(instance_id="tiny", context_length=4096),)
+    assert (tiny.context_length, tiny.max_context_length) == (4096, 32768)
+
+
+def test_llama_cpp_props_give_tools_and_vision() -> None:
+    models = from_openai(
+        msgspec.json.decode(b'{"data":[{"id":"m"},{"id":"e-embed"}]}', type=OpenAIModelList), "x"
+    )
+    props = msgspec.json.decode(
+        b'{"chat_template_caps":{"supports_tools":true},"modalities":{"vision":true}}',
+        type=ServerProps,
+    )
+    llm, embedder = with_props(models, props)
+    assert llm.capabilities == (Capability.COMPLETION, Capability.TOOLS, Capability.VISION)
+    assert embedder.capabilities == (Capability.EMBEDDING,)
+    assert with_props(models, None) == models

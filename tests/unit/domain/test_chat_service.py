@@ -48,7 +48,7 @@ def service(
         selector,
         FakeModelLifecycle(catalog),
         on_models_changed=lambda: changes.append("changed"),
-        on_background_error=lambda error: changes.append(f"failed: {error}"),
+        report=lambda error: changes.append(f"failed: {error}"),
     )
     chat = ChatService(selector, streamer, loader, AdmissionGate(4, 4), clock=Ticks())
     return chat, streamer, changes

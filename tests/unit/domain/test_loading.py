@@ -109,3 +109,16 @@ async def test_unload_uses_the_current_instances() -> None:
     await loader.unload("fake/seer-4b:q8_0")
     assert lifecycle.unloads == [UNLOADED]
     assert not record_of(catalog, UNLOADED).is_loaded
+
+
+async def test_a_window_the_backend_cannot_change_is_reported_and_the_request_runs() -> None:
+    loader, catalog, lifecycle, errors = setup()
+
+    async def refuse(model: ModelRecord) -> None:
+        raise Unsupported("no unloading here")
+
+    lifecycle.unload = refuse  # type: ignore[method-assign]
+    async with loader.ready(record_of(catalog, LOADED), ask(LOADED, context_length=16384)) as ready:
+        assert ready.is_loaded
+    assert [str(e) for e in errors] == ["no unloading here"]
+    assert lifecycle.loads == []

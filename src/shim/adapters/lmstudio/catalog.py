@@ -10,12 +10,14 @@ import msgspec
 
 from shim.adapters.lmstudio import records
 from shim.adapters.lmstudio.upstream import UpstreamReply, error_message, get, rejection
-from shim.adapters.lmstudio.wire import OpenAIModelList, V0ModelList, V1ModelList
+from shim.adapters.lmstudio.wire import OpenAIModelList, ServerProps, V0ModelList, V1ModelList
 from shim.domain.errors import UpstreamError
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog
 
 AUTH_FAILURES = frozenset({401, 403})
+OPENAI_MODELS = "/v1/models"
+PROPS_PATH = "/props"
 
 
 class Discovery(msgspec.Struct, frozen=True):
@@ -27,8 +29,9 @@ class Discovery(msgspec.Struct, frozen=True):
 DISCOVERIES = (
     Discovery("/api/v1/models", msgspec.json.Decoder(V1ModelList), records.from_v1),
     Discovery("/api/v0/models", msgspec.json.Decoder(V0ModelList), records.from_v0),
-    Discovery("/v1/models", msgspec.json.Decoder(OpenAIModelList), records.from_openai),
+    Discovery(OPENAI_MODELS, msgspec.json.Decoder(OpenAIModelList), records.from_openai),
 )
+_props = msgspec.json.Decoder(ServerProps)
 
 
 class LMStudioModelCatalog(ModelCatalog):
@@ -67,7 +70,17 @@ class LMStudioModelCatalog(ModelCatalog):
         except msgspec.DecodeError:
             return None
         result: list[ModelRecord] = discovery.to_records(listing, self._backend)
+        if discovery.path == OPENAI_MODELS:
+            result = records.with_props(result, await self._props())
         return result
+
+    async def _props(self) -> ServerProps | None:
+        """Only llama.cpp's server has /props; anything else answers without one."""
+        try:
+            reply = await get(self._client, PROPS_PATH)
+            return _props.decode(reply.body) if reply.status == 200 else None
+        except (UpstreamError, msgspec.DecodeError, msgspec.ValidationError):
+            return None
 
 
 def _raise_for_hard_failure(reply: UpstreamReply, path: str) -> None:

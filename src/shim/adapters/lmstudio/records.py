@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from shim.adapters.lmstudio.wire import (
     OpenAIModelList,
+    ServerProps,
     V0ModelList,
     V1Model,
     V1ModelList,
@@ -71,7 +74,10 @@ def from_v0(listing: V0ModelList, backend: str) -> list[ModelRecord]:
 
 
 def from_openai(listing: OpenAIModelList, backend: str) -> list[ModelRecord]:
-    """A plain OpenAI-compatible server says little; llama.cpp's adds a `meta` block."""
+    """A plain OpenAI-compatible server says little; llama.cpp's adds a `meta` block.
+
+    A model with `meta` is one llama.cpp serves, and so holds in memory at its `n_ctx`.
+    """
     return [
         ModelRecord(
             key=model.id,
@@ -80,9 +86,28 @@ def from_openai(listing: OpenAIModelList, backend: str) -> list[ModelRecord]:
             size_bytes=(model.meta and model.meta.size) or 0,
             parameter_size=human_count(model.meta.n_params) if model.meta else None,
             max_context_length=model.meta.n_ctx_train if model.meta else None,
+            loaded_instances=(
+                (LoadedInstance(instance_id=model.id, context_length=model.meta.n_ctx),)
+                if model.meta
+                else ()
+            ),
             backend=backend,
         )
         for model in listing.data
+    ]
+
+
+def with_props(models: list[ModelRecord], props: ServerProps | None) -> list[ModelRecord]:
+    """llama.cpp's /props says what its one model can do: tools through its template, vision."""
+    if props is None:
+        return models
+    tools = bool(props.chat_template_caps and props.chat_template_caps.supports_tools)
+    vision = bool(props.modalities and props.modalities.vision)
+    return [
+        msgspec.structs.replace(model, tool_use=tools, vision=vision)
+        if model.kind == "llm"
+        else model
+        for model in models
     ]
 
 

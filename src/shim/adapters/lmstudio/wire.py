@@ -63,6 +63,7 @@ class V0ModelList(msgspec.Struct):
 
 
 class OpenAIModelMeta(msgspec.Struct):
+    n_ctx: int | None = None
     n_ctx_train: int | None = None
     n_params: int | None = None
     size: int | None = None
@@ -75,3 +76,18 @@ class OpenAIModel(msgspec.Struct):
 
 class OpenAIModelList(msgspec.Struct):
     data: list[OpenAIModel]
+
+
+class TemplateCaps(msgspec.Struct):
+    supports_tools: bool = False
+
+
+class Modalities(msgspec.Struct):
+    vision: bool = False
+
+
+class ServerProps(msgspec.Struct):
+    """llama.cpp's GET /props: what the loaded model's chat template and inputs support."""
+
+    chat_template_caps: TemplateCaps | None = None
+    modalities: Modalities | None = None

@@ -23,6 +23,7 @@ from shim.domain.names import ollama_name
 # Ollama's own default template; LM Studio applies the model's real template itself.
 PASSTHROUGH_TEMPLATE = "{{ .Prompt }}"
 COPILOT_USER_AGENT = "GitHubCopilotChat/"
+UNKNOWN_ARCHITECTURE = "unknown"
 OLLAMA_PARAMETERS = {
     "temperature": "temperature",
     "top_p": "top_p",
@@ -136,10 +137,13 @@ def _model_info(record: ModelRecord, requested: str, user_agent: str) -> dict[st
     info: dict[str, Any] = {
         "general.basename": requested if copilot else record.display_name or record.key
     }
-    if record.architecture:
-        info["general.architecture"] = record.architecture
+    # Clients find the window under "<architecture>.context_length": keep it findable even when
+    # the backend does not name the architecture.
+    architecture = record.architecture or (UNKNOWN_ARCHITECTURE if record.context_length else None)
+    if architecture:
+        info["general.architecture"] = architecture
         if record.context_length:
-            info[f"{record.architecture}.context_length"] = record.context_length
+            info[f"{architecture}.context_length"] = record.context_length
     return info
 
 
