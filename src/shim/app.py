@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from dependency_injector import providers
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 
 from shim.api.asgi import ASGIApp
@@ -36,25 +37,26 @@ from shim.container import Container
 
 def create_app(container: Container) -> ASGIApp:
     settings = container.settings()
-    readiness = container.readiness()
     server_info = ServerInfo(
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
     )
+    services = Services(
+        {
+            CATALOG: container.catalog,
+            SELECTOR: container.selector,
+            CHAT_SERVICE: container.chat_service,
+            EMBEDDINGS: container.embeddings,
+            PASSTHROUGH: container.passthrough,
+            ADMIN: container.admin,
+            PULLS: container.pulls,
+        }
+    )
     litestar = Litestar(
         route_handlers=CONTROLLERS,
-        dependencies={
-            CATALOG: from_container(container.catalog),
-            SELECTOR: from_container(container.selector),
-            CHAT_SERVICE: from_container(container.chat_service),
-            EMBEDDINGS: from_container(container.embeddings),
-            PASSTHROUGH: from_container(container.passthrough),
-            ADMIN: from_container(container.admin),
-            PULLS: from_container(container.pulls),
-            READINESS: Provide(lambda: readiness, use_cache=True, sync_to_thread=False),
-            SERVER_INFO: Provide(lambda: server_info, use_cache=True, sync_to_thread=False),
-        },
+        state=State({SERVER_INFO: server_info, READINESS: container.readiness()}),
+        dependencies=services.dependencies(),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        lifespan=[container_lifespan(container)],
+        lifespan=[container_lifespan(container, services)],
         cors_config=cors_config(settings.allowed_origins),
         request_max_body_size=settings.max_request_bytes,
         openapi_config=None,
@@ -68,22 +70,36 @@ def create_app(container: Container) -> ASGIApp:
     return RequestContextMiddleware(app)
 
 
-def from_container(provider: providers.Provider[Any]) -> Provide:
-    """Resolve a provider per request; async resources make providers hand back awaitables."""
+class Services:
+    """The container's services, resolved once when the app starts and handed to handlers as is.
 
-    async def resolve() -> Any:
-        value = provider()
-        return await value if inspect.isawaitable(value) else value
+    Resolving per request would make Litestar await a task group for every request; the
+    services are app-lifetime singletons, so once is enough.
+    """
 
-    return Provide(resolve)
+    def __init__(self, wanted: dict[str, providers.Provider[Any]]) -> None:
+        self._wanted = wanted
+        self._resolved: dict[str, Any] = {}
+
+    async def resolve(self) -> None:
+        for name, provider in self._wanted.items():
+            value = provider()
+            self._resolved[name] = await value if inspect.isawaitable(value) else value
+
+    def dependencies(self) -> dict[str, Provide]:
+        return {name: self._provide(name) for name in self._wanted}
+
+    def _provide(self, name: str) -> Provide:
+        return Provide(lambda: self._resolved[name], use_cache=True, sync_to_thread=False)
 
 
 def container_lifespan(
-    container: Container,
+    container: Container, services: Services
 ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await _settle(container.init_resources())
+        await services.resolve()
         try:
             yield
         finally:

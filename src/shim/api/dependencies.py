@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from litestar import Request
 from litestar.params import SkipValidation
 
 from shim.api.ops.readiness import Readiness
@@ -25,10 +28,18 @@ READINESS = "readiness"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
-ServerInfoDep = SkipValidation[ServerInfo]
 ChatServiceDep = SkipValidation[ChatService]
 EmbeddingServiceDep = SkipValidation[EmbeddingService]
 PassthroughDep = SkipValidation[PassthroughService]
 ModelAdminDep = SkipValidation[ModelAdmin]
 PullServiceDep = SkipValidation[PullService]
-ReadinessDep = SkipValidation[Readiness]
+
+
+# Process-level facts travel in the app's state, not as dependencies: with more than one
+# dependency per handler Litestar resolves them in a task group, on every request.
+def server_info_of(request: Request[Any, Any, Any]) -> ServerInfo:
+    return cast(ServerInfo, request.app.state[SERVER_INFO])
+
+
+def readiness_of(request: Request[Any, Any, Any]) -> Readiness:
+    return cast(Readiness, request.app.state[READINESS])

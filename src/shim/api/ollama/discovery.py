@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,13 @@ from litestar.enums import HttpMethod
 from litestar.params import RawBody
 
 from shim.api.decoding import decode_body
-from shim.api.dependencies import CatalogDep, SelectorDep, ServerInfoDep
+from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
 from shim.api.ollama.models_codec import ps_from_models, show_from_model, tags_from_models
 from shim.api.ollama.wire import ShowRequest, VersionResponse
-from shim.api.responses import json_response, text_response
+from shim.api.responses import JSON_MEDIA_TYPE, go_json, json_response, text_response
+from shim.api.server_info import ServerInfo
 from shim.domain.errors import InvalidRequest, ModelNotFound
+from shim.domain.models import ModelRecord
 from shim.domain.names import ollama_name
 
 GET_AND_HEAD = [HttpMethod.GET, HttpMethod.HEAD]
@@ -28,13 +31,15 @@ class DiscoveryController(Controller):
         return text_response("Ollama is running")
 
     @route("/api/version", http_method=GET_AND_HEAD, name="ollama.version")
-    async def report_version(self, server_info: ServerInfoDep) -> Response[bytes]:
-        return json_response(VersionResponse(version=server_info.ollama_version))
+    async def report_version(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        return json_response(VersionResponse(version=server_info_of(request).ollama_version))
 
     @route("/api/tags", http_method=GET_AND_HEAD, name="ollama.tags")
-    async def list_tags(self, catalog: CatalogDep, server_info: ServerInfoDep) -> Response[bytes]:
+    async def list_tags(
+        self, request: Request[Any, Any, Any], catalog: CatalogDep
+    ) -> Response[bytes]:
         models = await catalog.list_models()
-        return json_response(tags_from_models(models, server_info.started_at))
+        return Response(_tags_body(models, server_info_of(request)), media_type=JSON_MEDIA_TYPE)
 
     @get("/api/ps", name="ollama.ps")
     async def list_running(self, catalog: CatalogDep) -> Response[bytes]:
@@ -47,7 +52,6 @@ class DiscoveryController(Controller):
         request: Request[Any, Any, Any],
         body: RawBody,
         selector: SelectorDep,
-        server_info: ServerInfoDep,
     ) -> Response[bytes]:
         asked = decode_body(body, ShowRequest)
         name = asked.model or asked.name
@@ -59,4 +63,18 @@ class DiscoveryController(Controller):
             # /api/show names the model in its normalised form, unlike the other routes.
             raise ModelNotFound(ollama_name(name)) from None
         user_agent = request.headers.get("user-agent", "")
-        return json_response(show_from_model(record, name, user_agent, server_info.started_at))
+        return json_response(
+            show_from_model(record, name, user_agent, server_info_of(request).started_at)
+        )
+
+
+_tags_cache: list[tuple[object, bytes]] = []
+
+
+def _tags_body(models: Sequence[ModelRecord], server_info: ServerInfo) -> bytes:
+    """The encoded list, reused while the catalog hands back the same snapshot."""
+    if _tags_cache and _tags_cache[0][0] is models:
+        return _tags_cache[0][1]
+    body = go_json(tags_from_models(models, server_info.started_at))
+    _tags_cache[:] = [(models, body)]
+    return body

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
-from shim.api.dependencies import CatalogDep, SelectorDep, ServerInfoDep
+from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
 from shim.api.openai.wire import ModelList, ModelObject
 from shim.api.responses import json_response
 from shim.domain.models import ModelRecord
@@ -26,15 +27,18 @@ def model_object(record: ModelRecord, name: str, fallback_time: datetime) -> Mod
 
 class OpenAIModelsController(Controller):
     @get("/v1/models", name="openai.models")
-    async def list_models(self, catalog: CatalogDep, server_info: ServerInfoDep) -> Response[bytes]:
+    async def list_models(
+        self, request: Request[Any, Any, Any], catalog: CatalogDep
+    ) -> Response[bytes]:
         records = await catalog.list_models()
-        data = [model_object(r, ollama_name(r.key), server_info.started_at) for r in records]
+        started_at = server_info_of(request).started_at
+        data = [model_object(r, ollama_name(r.key), started_at) for r in records]
         return json_response(ModelList(object="list", data=data))
 
     @get("/v1/models/{model_id:path}", name="openai.model")
     async def retrieve_model(
-        self, model_id: FromPath[str], selector: SelectorDep, server_info: ServerInfoDep
+        self, request: Request[Any, Any, Any], model_id: FromPath[str], selector: SelectorDep
     ) -> Response[bytes]:
         name = model_id.lstrip("/")
         record = await selector.resolve(name)
-        return json_response(model_object(record, name, server_info.started_at))
+        return json_response(model_object(record, name, server_info_of(request).started_at))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import msgspec
-from litestar import Controller, Response, get
+from typing import Any
 
-from shim.api.dependencies import CatalogDep, ReadinessDep
+import msgspec
+from litestar import Controller, Request, Response, get
+
+from shim.api.dependencies import CatalogDep, readiness_of
 from shim.api.responses import json_response
 from shim.domain.errors import UpstreamError
 
@@ -22,8 +24,8 @@ class HealthController(Controller):
         return json_response(HealthStatus(status="ok"))
 
     @get("/readyz", name="ops.readyz")
-    async def readyz(self, catalog: CatalogDep, readiness: ReadinessDep) -> Response[bytes]:
-        if readiness.draining:
+    async def readyz(self, request: Request[Any, Any, Any], catalog: CatalogDep) -> Response[bytes]:
+        if readiness_of(request).draining:
             return json_response(HealthStatus(status="draining"), 503)
         try:
             models = await catalog.list_models()
