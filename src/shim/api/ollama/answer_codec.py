@@ -56,10 +56,11 @@ class ChatEncoder:
         self._head = b'{"model":' + go_json(model) + b',"created_at":"'
 
     def lines(self, batch: list[AnswerEvent]) -> bytes:
-        """One NDJSON line per event, written together."""
-        return b"".join(self.line(event) for event in batch)
+        """One NDJSON line per event, written together; events that came together share a time."""
+        stamp = now().encode()
+        return b"".join(self.line(event, stamp) for event in batch)
 
-    def line(self, event: AnswerEvent) -> bytes:
+    def line(self, event: AnswerEvent, stamp: bytes | None = None) -> bytes:
         """Text deltas, nearly every line of a stream, are written from a template."""
         if isinstance(event, Completed) or event.tool_calls:
             return go_json(self.chunk(event)) + b"\n"
@@ -67,7 +68,7 @@ class ChatEncoder:
         return b"".join(
             (
                 self._head,
-                now().encode(),
+                stamp or now().encode(),
                 b'","message":{"role":"assistant","content":',
                 go_json(event.content),
                 thinking,
@@ -117,10 +118,11 @@ class GenerateEncoder:
         self._head = b'{"model":' + go_json(model) + b',"created_at":"'
 
     def lines(self, batch: list[AnswerEvent]) -> bytes:
-        """One NDJSON line per event, written together."""
-        return b"".join(self.line(event) for event in batch)
+        """One NDJSON line per event, written together; events that came together share a time."""
+        stamp = now().encode()
+        return b"".join(self.line(event, stamp) for event in batch)
 
-    def line(self, event: AnswerEvent) -> bytes:
+    def line(self, event: AnswerEvent, stamp: bytes | None = None) -> bytes:
         """Text deltas, nearly every line of a stream, are written from a template."""
         if isinstance(event, Completed):
             return go_json(self.chunk(event)) + b"\n"
@@ -128,7 +130,7 @@ class GenerateEncoder:
         return b"".join(
             (
                 self._head,
-                now().encode(),
+                stamp or now().encode(),
                 b'","response":',
                 go_json(event.content),
                 thinking,

@@ -1,0 +1,128 @@
+"""Server subprocesses on free loopback ports, and their CPU time and memory from /proc."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.client import Conn
+
+TICK = os.sysconf("SC_CLK_TCK")
+BENCH = Path(__file__).resolve().parent
+# `python -m shim serve`, i.e. shim.cli.main(["serve"]), spelt so that a `pkill -f "shim serve"`
+# run by someone else on a shared machine does not end the bench's shim mid-figure (the other
+# servers run as `-m bench.<name>` for the same reason).
+SHIM = [sys.executable, "-c", "import sys, shim.cli; sys.exit(shim.cli.main(['serve']))"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path) -> None:
+        self.name, self.port = name, free_port()
+        self.log = logs / f"{name}.log"
+        argv = [arg.replace("{port}", str(self.port)) for arg in argv]
+        env = {k: v.replace("{port}", str(self.port)) for k, v in env.items()}
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                argv,
+                env={**os.environ, **env},
+                cwd=BENCH.parent,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.pid = self.proc.pid
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def ready(self, path: str, status: int = 200, within: float = 30.0) -> None:
+        """Wait until GET `path` answers `status` (bounded in time)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                conn = await Conn.open(self.port)
+                try:
+                    async with asyncio.timeout(5):
+                        answered, _ = await conn.request("GET", path)
+                finally:
+                    conn.close()
+                if answered == status:
+                    return
+            except Exception:  # not up yet: refused, reset, half an answer
+                pass
+            await asyncio.sleep(0.1)
+        tail = self.log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{self.name} did not come up on {self.url}{path}:\n{tail}")
+
+    def cpu_seconds(self) -> float:
+        """The process's user + system CPU time, all threads: what /proc/<pid>/stat calls
+        utime + stime, read from its CPU-time clock in ns, as stat's 10 ms ticks are too coarse
+        for a 5 ms stream. Falls back to /proc/<pid>/stat."""
+        try:
+            return time.clock_gettime((~self.pid << 3) | 2)  # clock_getcpuclockid(pid)
+        except OSError:
+            try:
+                stat = Path(f"/proc/{self.pid}/stat").read_text()
+            except FileNotFoundError:
+                return float("nan")  # gone: run.py reports it
+            fields = stat[stat.rindex(")") + 2 :].split()
+            return (int(fields[11]) + int(fields[12])) / TICK
+
+    def rss_mib(self) -> float:
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except FileNotFoundError:
+            return float("nan")
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+async def start(temp: Path, shim_env: list[str], servers: dict[str, Server]) -> None:
+    """The stand-in, then the servers in front of it, each answering before use. Fills
+    `servers` as it goes, so the caller can stop whatever started even if a later one fails."""
+    servers["standin"] = Server("standin", python("-m", "bench.standin", "{port}"), {}, temp)
+    await servers["standin"].ready("/v1/models")
+    up = servers["standin"].url
+    servers["floor"] = Server("floor", python("-m", "bench.floor", "{port}", up), {}, temp)
+    servers["hello"] = Server("hello", python("-m", "bench.hello", "{port}"), {}, temp)
+    env = {"SHIM_LMSTUDIO_URL": up, "SHIM_PORT": "{port}", "SHIM_HOST": "127.0.0.1"}
+    env |= {"SHIM_LOG_LEVEL": "warning", "SHIM_STATE_DIR": str(temp / "state")}
+    env |= {"SHIM_HOST_CHECK": "false", "SHIM_SHUTDOWN_DELAY_SECONDS": "0"}
+    env |= dict(item.split("=", 1) for item in shim_env)
+    servers["shim"] = Server("shim", SHIM, env, temp)
+    roomy = env | {"SHIM_MAX_QUEUE": "1024"}  # for 1,000 streams at once: 64 run, 936 wait
+    servers["roomy"] = Server("roomy", SHIM, roomy, temp)
+    await servers["floor"].ready("/", status=404)  # the floor serves POSTs only
+    await servers["hello"].ready("/api/tags")
+    await servers["shim"].ready("/api/tags")
+    await servers["roomy"].ready("/api/tags")
