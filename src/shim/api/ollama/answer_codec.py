@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import msgspec
@@ -50,31 +51,37 @@ def tool_calls_out(calls: tuple[ToolCall, ...]) -> list[ToolCallOut] | msgspec.U
     ]
 
 
-class ChatEncoder:
+class LineEncoder(ABC):
+    """A model's NDJSON lines: text deltas (nearly every line) from a byte template, the rest
+    from Structs; the template's output is byte for byte what the Struct would give."""
+
+    OPENING: bytes
+    CLOSING: bytes
+
     def __init__(self, model: str) -> None:
         self._model = model
         self._head = b'{"model":' + go_json(model) + b',"created_at":"'
 
     def lines(self, batch: list[AnswerEvent]) -> bytes:
-        """One NDJSON line per event, written together; events that came together share a time."""
+        """One line per event, written together; events that came together share a time."""
         stamp = now().encode()
         return b"".join(self.line(event, stamp) for event in batch)
 
     def line(self, event: AnswerEvent, stamp: bytes | None = None) -> bytes:
-        """Text deltas, nearly every line of a stream, are written from a template."""
         if isinstance(event, Completed) or event.tool_calls:
             return go_json(self.chunk(event)) + b"\n"
         thinking = b',"thinking":' + go_json(event.thinking) if event.thinking else b""
-        return b"".join(
-            (
-                self._head,
-                stamp or now().encode(),
-                b'","message":{"role":"assistant","content":',
-                go_json(event.content),
-                thinking,
-                b'},"done":false}\n',
-            )
-        )
+        parts = (self._head, stamp or now().encode(), self.OPENING, go_json(event.content))
+        return b"".join((*parts, thinking, self.CLOSING))
+
+    @abstractmethod
+    def chunk(self, event: AnswerEvent) -> ChatChunk | GenerateChunk:
+        """The event as the dialect's Struct."""
+
+
+class ChatEncoder(LineEncoder):
+    OPENING = b'","message":{"role":"assistant","content":'
+    CLOSING = b'},"done":false}\n'
 
     def chunk(self, event: AnswerEvent) -> ChatChunk:
         if isinstance(event, Completed):
@@ -112,31 +119,9 @@ class ChatEncoder:
         return go_json(chunk)
 
 
-class GenerateEncoder:
-    def __init__(self, model: str) -> None:
-        self._model = model
-        self._head = b'{"model":' + go_json(model) + b',"created_at":"'
-
-    def lines(self, batch: list[AnswerEvent]) -> bytes:
-        """One NDJSON line per event, written together; events that came together share a time."""
-        stamp = now().encode()
-        return b"".join(self.line(event, stamp) for event in batch)
-
-    def line(self, event: AnswerEvent, stamp: bytes | None = None) -> bytes:
-        """Text deltas, nearly every line of a stream, are written from a template."""
-        if isinstance(event, Completed):
-            return go_json(self.chunk(event)) + b"\n"
-        thinking = b',"thinking":' + go_json(event.thinking) if event.thinking else b""
-        return b"".join(
-            (
-                self._head,
-                stamp or now().encode(),
-                b'","response":',
-                go_json(event.content),
-                thinking,
-                b',"done":false}\n',
-            )
-        )
+class GenerateEncoder(LineEncoder):
+    OPENING = b'","response":'
+    CLOSING = b',"done":false}\n'
 
     def chunk(self, event: AnswerEvent) -> GenerateChunk:
         if isinstance(event, Completed):
