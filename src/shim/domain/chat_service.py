@@ -109,7 +109,11 @@ class ChatService:
                         shaped.append(self._completed(event, started, sent, first_token, pieces))
                         yield shaped
                         return
-                    delta = _split(splitter.feed(event.content), event, think)
+                    plain = bool(event.content) and splitter.passes(event.content)
+                    if plain and (think is not False or not event.thinking):
+                        delta: Delta | None = event  # nothing to move: the common case
+                    else:
+                        delta = _split(splitter.feed(event.content), event, think)
                     if delta is not None:
                         first_token = first_token or self._clock()
                         pieces += 1

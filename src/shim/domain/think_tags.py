@@ -13,6 +13,10 @@ class ThinkTagSplitter:
         self._thinking = False
         self._held = ""
 
+    def passes(self, text: str) -> bool:
+        """True when `text` is plain answer text that needs no splitting at all."""
+        return not (self._thinking or self._held or "<" in text)
+
     def feed(self, text: str) -> tuple[str, str]:
         """(thinking, answer) found in `text`; a possible partial tag at the end is held back."""
         if not self._held and "<" not in text:

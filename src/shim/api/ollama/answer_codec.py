@@ -64,15 +64,20 @@ class LineEncoder(ABC):
 
     def lines(self, batch: list[AnswerEvent]) -> bytes:
         """One line per event, written together; events that came together share a time."""
-        stamp = now().encode()
-        return b"".join(self.line(event, stamp) for event in batch)
+        prefix = self._head + now().encode() + self.OPENING
+        parts: list[bytes] = []
+        for event in batch:
+            if isinstance(event, Completed) or event.tool_calls:
+                parts.append(go_json(self.chunk(event)) + b"\n")
+                continue
+            parts += (prefix, go_json(event.content))
+            if event.thinking:
+                parts += (b',"thinking":', go_json(event.thinking))
+            parts.append(self.CLOSING)
+        return b"".join(parts)
 
-    def line(self, event: AnswerEvent, stamp: bytes | None = None) -> bytes:
-        if isinstance(event, Completed) or event.tool_calls:
-            return go_json(self.chunk(event)) + b"\n"
-        thinking = b',"thinking":' + go_json(event.thinking) if event.thinking else b""
-        parts = (self._head, stamp or now().encode(), self.OPENING, go_json(event.content))
-        return b"".join((*parts, thinking, self.CLOSING))
+    def line(self, event: AnswerEvent) -> bytes:
+        return self.lines([event])
 
     @abstractmethod
     def chunk(self, event: AnswerEvent) -> ChatChunk | GenerateChunk:
