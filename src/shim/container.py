@@ -34,7 +34,7 @@ from shim.domain.ports import AliasStore
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 
-log = structlog.get_logger("shim.background")
+log = structlog.get_logger("shim.lifecycle")
 
 
 def alias_store_for(settings: Settings) -> AliasStore:
