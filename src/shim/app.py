@@ -29,6 +29,7 @@ from shim.api.dependencies import (
 )
 from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
+from shim.api.ollama.fast_path import DiscoveryFastPath
 from shim.api.request_context import RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
@@ -62,7 +63,7 @@ def create_app(container: Container) -> ASGIApp:
         openapi_config=None,
         logging_config=None,
     )
-    app: ASGIApp = cast(ASGIApp, litestar)
+    app: ASGIApp = DiscoveryFastPath(cast(ASGIApp, litestar), services.catalog_listing, server_info)
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key)
     if settings.host_check and is_loopback_bind(settings.host):
@@ -85,6 +86,9 @@ class Services:
         for name, provider in self._wanted.items():
             value = provider()
             self._resolved[name] = await value if inspect.isawaitable(value) else value
+
+    async def catalog_listing(self) -> Any:
+        return await self._resolved[CATALOG].list_models()
 
     def dependencies(self) -> dict[str, Provide]:
         return {name: self._provide(name) for name in self._wanted}

@@ -105,3 +105,29 @@ def test_no_server_header_gives_shim_away(shim: str) -> None:
 
 def test_no_openapi_pages_that_ollama_would_not_have(shim: str) -> None:
     assert httpx.get(shim + "/schema").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/tags", "/api/version"])
+def test_the_fast_path_answers_exactly_as_the_router_does(shim: str, path: str) -> None:
+    fast = httpx.get(shim + path)
+    routed = httpx.get(shim + path, headers={"origin": "http://localhost:3000"})
+    assert fast.content == routed.content
+    assert fast.headers["content-type"] == routed.headers["content-type"]
+    assert fast.headers["content-length"] == str(len(fast.content))
+    assert "access-control-allow-origin" in routed.headers, "CORS stays with the router"
+    head = httpx.head(shim + path)
+    assert (head.status_code, head.content, head.headers["content-length"]) == (
+        200,
+        b"",
+        str(len(fast.content)),
+    )
+
+
+def test_the_fast_path_keeps_the_request_id_and_the_api_key(start_shim) -> None:
+    url = start_shim(api_key="k")
+    assert httpx.get(url + "/api/tags").status_code == 401
+    answered = httpx.get(
+        url + "/api/tags", headers={"authorization": "Bearer k", "x-request-id": "fast-1"}
+    )
+    assert answered.status_code == 200
+    assert answered.headers["x-request-id"] == "fast-1"

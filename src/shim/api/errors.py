@@ -11,39 +11,13 @@ from structlog import get_logger
 from shim.api.ollama.wire import ErrorResponse
 from shim.api.openai.wire import error_envelope
 from shim.api.responses import json_response, text_response
-from shim.domain.errors import (
-    InvalidRequest,
-    NotFound,
-    ServerBusy,
-    ShimError,
-    Unsupported,
-    UpstreamError,
-    UpstreamRejected,
-    UpstreamUnavailable,
-)
+from shim.api.status import status_of
+from shim.domain.errors import ShimError
 
 log = get_logger(__name__)
 
 OPENAI_PREFIX = "/v1/"
 LOGGED_CHARS = 500  # what a client sent may be huge; a log line should not be
-
-STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
-    (InvalidRequest, 400),
-    (NotFound, 404),
-    (ServerBusy, 503),
-    (Unsupported, 501),
-    (UpstreamUnavailable, 503),
-    (UpstreamError, 502),
-)
-
-
-def status_of(error: ShimError) -> int:
-    if isinstance(error, UpstreamRejected):
-        return error.status
-    for kind, status in STATUS_OF:
-        if isinstance(error, kind):
-            return status
-    return 500
 
 
 def shim_error(request: Request[Any, Any, Any], error: ShimError) -> Response[bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +11,11 @@ from litestar.params import RawBody
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
-from shim.api.ollama.models_codec import ps_from_models, show_from_model, tags_from_models
+from shim.api.ollama.models_codec import ps_from_models, show_from_model
+from shim.api.ollama.tags_body import tags_body
 from shim.api.ollama.wire import ShowRequest, VersionResponse
-from shim.api.responses import JSON_MEDIA_TYPE, go_json, json_response, text_response
-from shim.api.server_info import ServerInfo
+from shim.api.responses import JSON_MEDIA_TYPE, json_response, text_response
 from shim.domain.errors import InvalidRequest, ModelNotFound
-from shim.domain.models import ModelRecord
 from shim.domain.names import ollama_name
 
 GET_AND_HEAD = [HttpMethod.GET, HttpMethod.HEAD]
@@ -39,7 +37,7 @@ class DiscoveryController(Controller):
         self, request: Request[Any, Any, Any], catalog: CatalogDep
     ) -> Response[bytes]:
         models = await catalog.list_models()
-        return Response(_tags_body(models, server_info_of(request)), media_type=JSON_MEDIA_TYPE)
+        return Response(tags_body(models, server_info_of(request)), media_type=JSON_MEDIA_TYPE)
 
     @get("/api/ps", name="ollama.ps")
     async def list_running(self, catalog: CatalogDep) -> Response[bytes]:
@@ -66,15 +64,3 @@ class DiscoveryController(Controller):
         return json_response(
             show_from_model(record, name, user_agent, server_info_of(request).started_at)
         )
-
-
-_tags_cache: list[tuple[object, bytes]] = []
-
-
-def _tags_body(models: Sequence[ModelRecord], server_info: ServerInfo) -> bytes:
-    """The encoded list, reused while the catalog hands back the same snapshot."""
-    if _tags_cache and _tags_cache[0][0] is models:
-        return _tags_cache[0][1]
-    body = go_json(tags_from_models(models, server_info.started_at))
-    _tags_cache[:] = [(models, body)]
-    return body
