@@ -69,7 +69,11 @@ async def _batches(
                 if batch:
                     yield batch  # what came before the error still reaches the client
                 raise UpstreamError(f"LM Studio: {describe_error(chunk.error or event.data)}")
-            _absorb(chunk, tools, state, batch)
+            text = _plain_text(chunk)
+            if text:
+                batch.append(Delta(content=text))  # nearly every chunk of an answer
+            else:
+                _absorb(chunk, tools, state, batch)
         if batch:
             yield batch
     if not state.done and state.finish_reason is None:
@@ -80,6 +84,19 @@ async def _batches(
         Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
     )
     yield tail
+
+
+def _plain_text(chunk: StreamChunk) -> str | None:
+    """The content of a chunk that carries nothing else: no reasoning, tools, finish or usage."""
+    if chunk.usage is not None or len(chunk.choices) != 1:
+        return None
+    choice = chunk.choices[0]
+    delta = choice.delta
+    if delta is None or choice.finish_reason is not None or delta.tool_calls:
+        return None
+    if delta.reasoning_content or delta.reasoning:
+        return None
+    return delta.content
 
 
 def _absorb(
