@@ -33,6 +33,7 @@ from shim.domain.passthrough import PassthroughService
 from shim.domain.ports import AliasStore
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
+from shim.runtime import release_memory
 
 log = structlog.get_logger("shim.lifecycle")
 
@@ -106,6 +107,7 @@ class Container(containers.DeclarativeContainer):
         AdmissionGate,
         limit=settings.provided.max_concurrent_requests,
         queue=settings.provided.max_queue,
+        after_burst=providers.Object(release_memory),
     )
     loader = providers.Singleton(
         ModelLoader,

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from shim.domain.errors import ServerBusy
 
 
 class AdmissionGate:
-    """At most `limit` requests run; up to `queue` more wait; beyond that requests are refused."""
+    """At most `limit` requests run; up to `queue` more wait; beyond that requests are refused.
 
-    def __init__(self, limit: int, queue: int) -> None:
+    When a burst has drained, `after_burst` runs: a moment to give memory back.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        queue: int,
+        after_burst: Callable[[], None] = lambda: None,
+        burst: int = 32,
+    ) -> None:
         self._slots = asyncio.Semaphore(limit)
         self._queue = queue
         self._waiting = 0
+        self._running = 0
+        self._peak = 0
+        self._after_burst = after_burst
+        self._burst = burst
 
     @property
     def waiting(self) -> int:
@@ -31,7 +44,18 @@ class AdmissionGate:
             await self._slots.acquire()
         finally:
             self._waiting -= 1
+        self._running += 1
+        self._peak = max(self._peak, self._running)
         try:
             yield
         finally:
+            self._running -= 1
             self._slots.release()
+            self._note_quiet()
+
+    def _note_quiet(self) -> None:
+        """Once a burst of at least `burst` requests has fully drained, say so (once)."""
+        if self._running or self._waiting or self._peak < self._burst:
+            return
+        self._peak = 0
+        self._after_burst()

@@ -51,3 +51,28 @@ async def test_a_failure_inside_frees_the_slot() -> None:
             raise RuntimeError("boom")
     async with gate.slot():
         pass
+
+
+async def test_a_drained_burst_is_reported_once_and_small_loads_are_not() -> None:
+    bursts: list[int] = []
+    gate = AdmissionGate(limit=8, queue=8, after_burst=lambda: bursts.append(1), burst=4)
+    release = asyncio.Event()
+
+    async def request() -> None:
+        async with gate.slot():
+            await release.wait()
+
+    small = [asyncio.create_task(request()) for _ in range(3)]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*small)
+    assert bursts == [], "three at once is no burst"
+    release.clear()
+    big = [asyncio.create_task(request()) for _ in range(6)]
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*big)
+    assert bursts == [1], "reported when the last one finished, once"
+    async with gate.slot():
+        pass
+    assert bursts == [1]
