@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import msgspec
-import uvicorn
+
+from bench.bare_server import run_bare
 
 TAGS = msgspec.json.encode(
     {
@@ -52,13 +52,4 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="warning",
-        lifespan="off",
-    )
+    run_bare(app)

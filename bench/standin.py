@@ -7,11 +7,11 @@ chunk and `data: [DONE]`. Frames go out BATCH at a time, like an engine at well 
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import msgspec
-import uvicorn
+
+from bench.bare_server import run_bare
 
 MODEL = "bench/model"
 DEFAULT_TOKENS = 2000
@@ -148,16 +148,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 
 def main() -> None:
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="warning",
-        lifespan="off",
-    )
+    run_bare(app)
 
 
 if __name__ == "__main__":
