@@ -291,3 +291,10 @@ def test_generate_shares_options_format_think_and_keep_alive() -> None:
     assert (request.think, request.think_level) == (True, "medium")
     assert request.keep_alive_seconds == 5400
     assert ignored == ["options.num_thread", "logprobs"]
+
+
+def test_context_handling_flags_are_reported_when_changed() -> None:
+    _, ignored = chat_to_domain(chat(truncate=False, shift=False))
+    assert ignored == ["truncate", "shift"]
+    _, defaults = chat_to_domain(chat(truncate=True, shift=True))
+    assert defaults == []

@@ -53,6 +53,8 @@ class CommonIn(msgspec.Struct, kw_only=True):
     think: bool | str | None = None
     logprobs: bool | None = None
     top_logprobs: int | None = None
+    truncate: bool | None = None
+    shift: bool | None = None
 
 
 class ChatIn(CommonIn, kw_only=True):

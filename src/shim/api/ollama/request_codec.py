@@ -57,6 +57,8 @@ def _common(
     sampling, ignored = sampling_from_options(request.options)
     ignored = [f"options.{name}" for name in ignored]
     ignored.extend(name for name in ("logprobs", "top_logprobs") if getattr(request, name))
+    # LM Studio neither truncates nor shifts the context on request: only a change is worth a line.
+    ignored.extend(name for name in ("truncate", "shift") if getattr(request, name) is False)
     think, level = think_setting(request.think)
     domain = CompletionRequest(
         model=request.model,
