@@ -39,3 +39,13 @@ def test_each_request_gets_its_own_id(shim: str, log_capture: LogCapture) -> Non
     second = httpx.get(shim + "/api/version").headers["x-request-id"]
     assert first != second
     assert [line["event"] for line in log_capture.for_request(first)] == ["request"]
+
+
+def test_unknown_fields_are_named_in_a_debug_line(shim: str, log_capture: LogCapture) -> None:
+    body = {"model": "qwen3.6-35b-a3b-mtp", "verbose": True, "my_extension": 1, "other": {}}
+    httpx.post(shim + "/api/show", json=body, headers={"x-request-id": "unknown-1"})
+    (line,) = [
+        r for r in log_capture.for_request("unknown-1") if r["event"] == "request.unknown_fields"
+    ]
+    assert line["fields"] == ["my_extension", "other"]
+    assert line["level"] == "debug"
