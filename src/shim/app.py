@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -34,6 +34,8 @@ from shim.api.request_context import RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
 from shim.container import Container
+from shim.domain.models import ModelRecord
+from shim.domain.ports import ModelCatalog
 
 
 def create_app(container: Container) -> ASGIApp:
@@ -87,8 +89,9 @@ class Services:
             value = provider()
             self._resolved[name] = await value if inspect.isawaitable(value) else value
 
-    async def catalog_listing(self) -> Any:
-        return await self._resolved[CATALOG].list_models()
+    async def catalog_listing(self) -> Sequence[ModelRecord]:
+        catalog: ModelCatalog = self._resolved[CATALOG]
+        return await catalog.list_models()
 
     def dependencies(self) -> dict[str, Provide]:
         return {name: self._provide(name) for name in self._wanted}

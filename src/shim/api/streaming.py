@@ -34,19 +34,19 @@ async def ndjson_lines(
                 yield encode(event)
                 sent += 1
         except (asyncio.CancelledError, GeneratorExit):
-            log.info("stream.client_disconnected", chunks=sent)
+            log.info("stream.client_disconnected", writes=sent)
             raise
         except ShimError as error:
             log.warning(
-                "stream.failed", chunks=sent, error=error.message, kind=type(error).__name__
+                "stream.failed", writes=sent, error=error.message, kind=type(error).__name__
             )
             yield error_line(error.message)
             return
         except Exception as error:
-            log.exception("stream.crashed", chunks=sent, error=repr(error))
+            log.exception("stream.crashed", writes=sent, error=repr(error))
             yield error_line("internal server error")
             return
-    log.info("stream.completed", chunks=sent)
+    log.info("stream.completed", writes=sent)
 
 
 async def relay_pieces(pieces: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:

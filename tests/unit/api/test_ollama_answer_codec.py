@@ -45,13 +45,13 @@ def decoded(raw: bytes) -> dict[str, Any]:
 
 
 def chat_line(event: Delta | Completed) -> dict[str, Any]:
-    raw = ChatEncoder(MODEL).line(event)
+    raw = ChatEncoder(MODEL).lines([event])
     assert raw.endswith(b"\n")
     return decoded(raw)
 
 
 def generate_line(event: Delta | Completed) -> dict[str, Any]:
-    raw = GenerateEncoder(MODEL).line(event)
+    raw = GenerateEncoder(MODEL).lines([event])
     assert raw.endswith(b"\n")
     return decoded(raw)
 
@@ -192,7 +192,7 @@ def test_chat_whole_answer_without_thinking_or_calls() -> None:
 
 
 def test_line_ends_with_exactly_one_newline() -> None:
-    raw = ChatEncoder(MODEL).line(Delta(content="line one\nline two\n"))
+    raw = ChatEncoder(MODEL).lines([Delta(content="line one\nline two\n")])
     assert raw.endswith(b"}\n")
     assert raw.count(b"\n") == 1
     assert decoded(raw)["message"]["content"] == "line one\nline two\n"
@@ -204,9 +204,9 @@ def test_line_ends_with_exactly_one_newline() -> None:
 @pytest.mark.parametrize(
     "encode",
     [
-        lambda: ChatEncoder(MODEL).line(Delta(content="x")),
-        lambda: ChatEncoder(MODEL).line(FULL),
-        lambda: GenerateEncoder(MODEL).line(Delta(content="x")),
+        lambda: ChatEncoder(MODEL).lines([Delta(content="x")]),
+        lambda: ChatEncoder(MODEL).lines([FULL]),
+        lambda: GenerateEncoder(MODEL).lines([Delta(content="x")]),
         lambda: GenerateEncoder(MODEL).whole(
             Answer(content="", thinking="", tool_calls=(), completed=FULL)
         ),
@@ -290,13 +290,13 @@ def test_generate_whole_without_thinking_has_no_thinking_key() -> None:
 
 def test_model_is_echoed_verbatim() -> None:
     assert chat_line(Delta())["model"] == MODEL
-    assert decoded(ChatEncoder("qwen/qwen3-8b:latest").line(Delta()))["model"] == (
+    assert decoded(ChatEncoder("qwen/qwen3-8b:latest").lines([Delta()]))["model"] == (
         "qwen/qwen3-8b:latest"
     )
 
 
 def test_html_characters_are_escaped_like_go() -> None:
-    raw = ChatEncoder(MODEL).line(Delta(content="<b>&</b>"))
+    raw = ChatEncoder(MODEL).lines([Delta(content="<b>&</b>")])
     assert b'"content":"\\u003cb\\u003e\\u0026\\u003c/b\\u003e"' in raw
 
 
@@ -312,7 +312,7 @@ def test_html_characters_are_escaped_like_go() -> None:
 @pytest.mark.parametrize("encoder_type", [ChatEncoder, GenerateEncoder])
 def test_templated_lines_equal_the_struct_encoding(encoder_type: type, delta: Delta) -> None:
     encoder = encoder_type('mo"del<1>')
-    templated = encoder.line(delta)
+    templated = encoder.lines([delta])
     stamp = json.loads(templated)["created_at"]
     chunk = encoder.chunk(delta)
     chunk.created_at = stamp

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Sequence
 
 from shim.domain.completion import (
@@ -19,9 +18,8 @@ DEMO_ANSWER = ("Hello", "!", " I am", " a fake", " model", ".")
 
 
 class FakeCompletionStreamer(CompletionStreamer):
-    def __init__(self, script: Sequence[CompletionEvent] | None = None, delay: float = 0) -> None:
+    def __init__(self, script: Sequence[CompletionEvent] | None = None) -> None:
         self.script = script
-        self.delay = delay
         self.requests: list[CompletionRequest] = []
 
     async def stream(
@@ -29,8 +27,6 @@ class FakeCompletionStreamer(CompletionStreamer):
     ) -> AsyncGenerator[list[CompletionEvent], None]:
         self.requests.append(request)
         for event in self.script if self.script is not None else demo_script(request):
-            if self.delay:
-                await asyncio.sleep(self.delay)
             yield [event]
 
 

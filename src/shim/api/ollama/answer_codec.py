@@ -76,9 +76,6 @@ class LineEncoder(ABC):
             parts.append(self.CLOSING)
         return b"".join(parts)
 
-    def line(self, event: AnswerEvent) -> bytes:
-        return self.lines([event])
-
     @abstractmethod
     def chunk(self, event: AnswerEvent) -> ChatChunk | GenerateChunk:
         """The event as the dialect's Struct."""
