@@ -117,7 +117,7 @@ async def start(temp: Path, shim_env: list[str], servers: dict[str, Server]) -> 
     servers["hello"] = Server("hello", python("-m", "bench.hello", "{port}"), {}, temp)
     env = {"SHIM_LMSTUDIO_URL": up, "SHIM_PORT": "{port}", "SHIM_HOST": "127.0.0.1"}
     env |= {"SHIM_LOG_LEVEL": "warning", "SHIM_STATE_DIR": str(temp / "state")}
-    env |= {"SHIM_HOST_CHECK": "false", "SHIM_SHUTDOWN_DELAY_SECONDS": "0"}
+    env |= {"SHIM_SHUTDOWN_DELAY_SECONDS": "0"}
     env |= dict(item.split("=", 1) for item in shim_env)
     servers["shim"] = Server("shim", SHIM, env, temp)
     roomy = env | {"SHIM_MAX_QUEUE": "1024"}  # for 1,000 streams at once: 64 run, 936 wait

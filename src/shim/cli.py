@@ -99,6 +99,7 @@ def server_config(settings: Settings, container: Container | None = None) -> uvi
         log_config=None,
         access_log=False,
         server_header=False,
+        proxy_headers=False,
         lifespan="on",
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )

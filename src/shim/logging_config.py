@@ -10,6 +10,8 @@ import msgspec
 import structlog
 from structlog.typing import Processor
 
+from shim.api.request_context import add_request_id
+
 QUIET_LIBRARIES = ("httpx", "httpcore")
 
 _encoder = msgspec.json.Encoder(enc_hook=repr)
@@ -29,6 +31,7 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
     as_json = renders_json(log_format, stream)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_request_id,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from shim.api.asgi import ASGIApp, Receive, Scope, Send
 
 LOCAL_SUFFIXES = (".localhost", ".local", ".internal")
+VERDICTS_KEPT = 256
 
 
 def is_loopback_bind(host: str) -> bool:
@@ -32,15 +33,30 @@ class HostGuardMiddleware:
             socket.gethostname().lower(),
             *(h.lower() for h in extra_hosts),
         }
+        self._verdicts: dict[bytes, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.allows(_host_of(scope)):
+        if scope["type"] != "http" or self._allows_header(scope):
             await self.app(scope, receive, send)
             return
         await send(
             {"type": "http.response.start", "status": 403, "headers": [(b"content-length", b"0")]}
         )
         await send({"type": "http.response.body", "body": b""})
+
+    def _allows_header(self, scope: Scope) -> bool:
+        raw = b""
+        for name, value in scope["headers"]:
+            if name == b"host":
+                raw = value
+                break
+        verdict = self._verdicts.get(raw)
+        if verdict is None:
+            verdict = self.allows(_host_of(raw))
+            # Clients send the same few Host values; the bound keeps hostile ones from piling up.
+            if len(self._verdicts) < VERDICTS_KEPT:
+                self._verdicts[bytes(raw)] = verdict
+        return verdict
 
     def allows(self, host: str) -> bool:
         if host in self._allowed or host.endswith(LOCAL_SUFFIXES):
@@ -52,8 +68,7 @@ class HostGuardMiddleware:
         return address.is_loopback or address.is_private or address.is_unspecified
 
 
-def _host_of(scope: Scope) -> str:
-    raw = next((value for name, value in scope["headers"] if name == b"host"), b"")
+def _host_of(raw: bytes) -> str:
     host = raw.decode("latin-1").lower()
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"

@@ -51,3 +51,29 @@ def test_foreign_names_are_refused(host: str) -> None:
 )
 def test_the_guard_applies_only_to_loopback_binds(bind: str, loopback: bool) -> None:
     assert is_loopback_bind(bind) is loopback
+
+
+async def _status_for(guard: HostGuardMiddleware, host: bytes) -> int:
+    sent: list[dict[str, object]] = []
+
+    async def passed(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    guard.app = passed
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"host", host)]}
+    await guard(scope, None, send)  # type: ignore[arg-type]
+    return int(sent[0]["status"])  # type: ignore[call-overload]
+
+
+async def test_verdicts_stay_right_when_remembered_and_the_memory_is_bounded() -> None:
+    guard = HostGuardMiddleware(app)
+    for n in range(1000):
+        assert await _status_for(guard, b"evil%d.example:11434" % n) == 403
+    for _ in range(2):
+        assert await _status_for(guard, b"127.0.0.1:11434") == 200
+        assert await _status_for(guard, b"evil1.example:11434") == 403
+        assert await _status_for(guard, b"evil999.example:11434") == 403
+    assert len(guard._verdicts) <= 256

@@ -25,41 +25,55 @@ CONTENT_TYPE = (b"content-type", JSON_MEDIA_TYPE.encode())
 log = structlog.get_logger(__name__)
 
 
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+PATHS = frozenset({"/api/tags", "/api/version"})
+
+
 class DiscoveryFastPath:
     def __init__(self, app: ASGIApp, list_models: ModelList, server_info: ServerInfo) -> None:
         self.app = app
         self._list_models = list_models
         self._server_info = server_info
-        self._version = go_json(VersionResponse(version=server_info.ollama_version))
+        self._version = _answer(200, go_json(VersionResponse(version=server_info.ollama_version)))
+        self._tags: tuple[object, Answer] = (None, self._version)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        answer = await self._answer(scope) if _plain_get(scope) else None
-        if answer is None:
+        if not _plain_get(scope):
             await self.app(scope, receive, send)
             return
-        status, body = answer
-        headers = [CONTENT_TYPE, (b"content-length", str(len(body)).encode())]
+        if scope["path"] == "/api/version":
+            status, headers, body = self._version
+        else:
+            status, headers, body = await self._tags_answer()
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send(
             {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
         )
 
-    async def _answer(self, scope: Scope) -> tuple[int, bytes] | None:
-        if scope["path"] == "/api/version":
-            return 200, self._version
-        if scope["path"] != "/api/tags":
-            return None
+    async def _tags_answer(self) -> Answer:
         try:
-            return 200, tags_body(await self._list_models(), self._server_info)
+            models = await self._list_models()
         except ShimError as error:
             status = status_of(error)
             log.info(
                 "request.failed", status=status, error=error.message, kind=type(error).__name__
             )
-            return status, go_json(ErrorResponse(error=error.message))
+            return _answer(status, go_json(ErrorResponse(error=error.message)))
+        if self._tags[0] is not models:
+            self._tags = (models, _answer(200, tags_body(models, self._server_info)))
+        return self._tags[1]
+
+
+def _answer(status: int, body: bytes) -> Answer:
+    return status, [CONTENT_TYPE, (b"content-length", b"%d" % len(body))], body
 
 
 def _plain_get(scope: Scope) -> bool:
-    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+    if scope["type"] != "http" or scope["path"] not in PATHS:
         return False
-    return not any(name == b"origin" for name, _ in scope["headers"])
+    if scope["method"] != "GET" and scope["method"] != "HEAD":
+        return False
+    for name, _ in scope["headers"]:  # noqa: SIM110 (a loop: a generator costs more per request)
+        if name == b"origin":
+            return False
+    return True
