@@ -12,7 +12,9 @@ from shim.domain.errors import ServerBusy
 class AdmissionGate:
     """At most `limit` requests run; up to `queue` more wait; beyond that requests are refused.
 
-    When a burst has drained, `after_burst` runs: a moment to give memory back.
+    When a burst has drained and `lull` seconds pass with nothing running, `after_burst` runs: a
+    moment to give memory back. Not at once: a full collection then would delay the answers of
+    the next burst.
     """
 
     def __init__(
@@ -21,6 +23,7 @@ class AdmissionGate:
         queue: int,
         after_burst: Callable[[], None] = lambda: None,
         burst: int = 32,
+        lull: float = 1.0,
     ) -> None:
         self._slots = asyncio.Semaphore(limit)
         self._queue = queue
@@ -29,6 +32,8 @@ class AdmissionGate:
         self._peak = 0
         self._after_burst = after_burst
         self._burst = burst
+        self._lull = lull
+        self._pending: asyncio.TimerHandle | None = None
 
     @property
     def waiting(self) -> int:
@@ -54,8 +59,14 @@ class AdmissionGate:
             self._note_quiet()
 
     def _note_quiet(self) -> None:
-        """Once a burst of at least `burst` requests has fully drained, say so (once)."""
-        if self._running or self._waiting or self._peak < self._burst:
+        """Once a burst of at least `burst` requests has fully drained, wait for a lull."""
+        if self._running or self._waiting or self._peak < self._burst or self._pending:
             return
+        self._pending = asyncio.get_running_loop().call_later(self._lull, self._after_lull)
+
+    def _after_lull(self) -> None:
+        self._pending = None
+        if self._running or self._waiting:
+            return  # busy again: the next drain waits for its own lull
         self._peak = 0
         self._after_burst()

@@ -15,6 +15,7 @@ from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, now
 from shim.api.ollama.inference_wire import ChatChunk, ChatIn, GenerateChunk, GenerateIn, MessageOut
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
 from shim.api.responses import json_response
+from shim.api.stream_response import WatchedStream
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.chat_service import ChatService, Verb, collect
 from shim.domain.completion import AnswerEvent, CompletionRequest
@@ -70,7 +71,7 @@ async def _answer(
     if stream is False:
         answer = await collect(batches)
         return Response(encoder.whole(answer), media_type="application/json; charset=utf-8")
-    return Stream(ndjson_lines(batches, encoder.lines), media_type=NDJSON)
+    return WatchedStream(ndjson_lines(batches, encoder.lines), media_type=NDJSON)
 
 
 def _log_ignored(ignored: list[str]) -> None:

@@ -9,6 +9,7 @@ from litestar.params import RawBody
 from litestar.response import Stream
 
 from shim.api.dependencies import PassthroughDep
+from shim.api.stream_response import WatchedStream
 from shim.api.streaming import relay_pieces
 
 RELAYED_PATHS = [
@@ -25,4 +26,6 @@ class OpenAIRelayController(Controller):
         self, request: Request[Any, Any, Any], body: RawBody, passthrough: PassthroughDep
     ) -> Response[bytes] | Stream:
         head, pieces = await passthrough.open(request.url.path, body)
-        return Stream(relay_pieces(pieces), status_code=head.status, media_type=head.content_type)
+        return WatchedStream(
+            relay_pieces(pieces), status_code=head.status, media_type=head.content_type
+        )
