@@ -19,6 +19,7 @@ from shim.app import create_app
 from shim.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
 from shim.container import Container
 from shim.logging_config import configure_logging
+from shim.runtime import settle_heap
 
 log = structlog.get_logger(__name__)
 
@@ -62,6 +63,7 @@ def serve(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     container = Container(settings=settings)
     server = DrainingServer(server_config(settings, container), container.readiness())
+    settle_heap()
     server.delay_seconds = settings.shutdown_delay_seconds
     server.run()
 

@@ -19,6 +19,7 @@ from shim.domain.completion import (
     CompletionRequest,
     Delta,
     Finish,
+    TextRun,
     ToolCall,
 )
 from shim.domain.errors import InvalidRequest, UpstreamError
@@ -94,48 +95,72 @@ class ChatService:
         think: bool | None,
         started: int,
     ) -> AsyncGenerator[list[AnswerEvent], None]:
-        splitter = ThinkTagSplitter()
-        first_token: int | None = None
-        pieces = 0
+        shaping = _Shaping(think, self._clock)
         async with self._gate.slot(), aclosing(upstream):
             sent = self._clock()
             async for batch in upstream:
                 shaped: list[AnswerEvent] = []
                 for event in batch:
                     if isinstance(event, Finish):
-                        tail = _split(splitter.flush(), Delta(), think)
-                        if tail is not None:
-                            shaped.append(tail)
-                        shaped.append(self._completed(event, started, sent, first_token, pieces))
+                        shaping.flush(shaped)
+                        shaped.append(self._completed(event, started, sent, shaping))
                         yield shaped
                         return
-                    plain = bool(event.content) and splitter.passes(event.content)
-                    if plain and (think is not False or not event.thinking):
-                        delta: Delta | None = event  # nothing to move: the common case
-                    else:
-                        delta = _split(splitter.feed(event.content), event, think)
-                    if delta is not None:
-                        first_token = first_token or self._clock()
-                        pieces += 1
-                        shaped.append(delta)
+                    shaping.add(event, shaped)
                 if shaped:
                     yield shaped
         raise UpstreamError("LM Studio ended the stream before finishing the answer")
 
-    def _completed(
-        self, finish: Finish, started: int, sent: int, first_token: int | None, pieces: int
-    ) -> Completed:
+    def _completed(self, finish: Finish, started: int, sent: int, shaping: _Shaping) -> Completed:
         ended = self._clock()
-        first_token = first_token or ended
+        first_token = shaping.first_token or ended
         return Completed(
             reason=finish.reason,
             prompt_tokens=finish.usage.prompt_tokens,
-            completion_tokens=finish.usage.completion_tokens or pieces or None,
+            completion_tokens=finish.usage.completion_tokens or shaping.pieces or None,
             total_ns=ended - started,
             load_ns=sent - started,
             prompt_eval_ns=first_token - sent,
             eval_ns=ended - first_token,
         )
+
+
+class _Shaping:
+    """The answer as the client sees it: inline thinking moved out (or dropped), pieces counted."""
+
+    def __init__(self, think: bool | None, clock: Callable[[], int]) -> None:
+        self._splitter = ThinkTagSplitter()
+        self._think = think
+        self._clock = clock
+        self.first_token: int | None = None
+        self.pieces = 0
+
+    def add(self, event: Delta | TextRun, shaped: list[AnswerEvent]) -> None:
+        if isinstance(event, TextRun):
+            if self._splitter.passes("".join(event.pieces)):
+                self._take(event, len(event.pieces), shaped)  # the common case: nothing to move
+            else:
+                for piece in event.pieces:
+                    self.add(Delta(content=piece), shaped)
+            return
+        plain = bool(event.content) and self._splitter.passes(event.content)
+        if plain and (self._think is not False or not event.thinking):
+            delta: Delta | None = event
+        else:
+            delta = _split(self._splitter.feed(event.content), event, self._think)
+        if delta is not None:
+            self._take(delta, 1, shaped)
+
+    def flush(self, shaped: list[AnswerEvent]) -> None:
+        """What a partial tag held back at the end turned out to be."""
+        tail = _split(self._splitter.flush(), Delta(), self._think)
+        if tail is not None:
+            shaped.append(tail)
+
+    def _take(self, event: Delta | TextRun, pieces: int, shaped: list[AnswerEvent]) -> None:
+        self.first_token = self.first_token or self._clock()
+        self.pieces += pieces
+        shaped.append(event)
 
 
 def _split(split: tuple[str, str], delta: Delta, think: bool | None) -> Delta | None:
@@ -163,6 +188,9 @@ async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
                     tool_calls=tuple(calls),
                     completed=event,
                 )
+            if isinstance(event, TextRun):
+                content += event.pieces
+                continue
             content.append(event.content)
             thinking.append(event.thinking)
             calls.extend(event.tool_calls)

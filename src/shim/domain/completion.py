@@ -86,6 +86,16 @@ class Delta(msgspec.Struct, frozen=True, kw_only=True):
     tool_calls: tuple[ToolCall, ...] = ()
 
 
+class TextRun(msgspec.Struct, frozen=True):
+    """Plain answer text that arrived together, one piece per backend chunk.
+
+    Nearly every chunk of an answer is plain text; carried as a run, it costs no per-piece work
+    on its way through, yet each piece still reaches the client as its own line.
+    """
+
+    pieces: list[str]
+
+
 class Usage(msgspec.Struct, frozen=True, kw_only=True):
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
@@ -98,7 +108,7 @@ class Finish(msgspec.Struct, frozen=True, kw_only=True):
     usage: Usage = Usage()
 
 
-CompletionEvent = Delta | Finish
+CompletionEvent = Delta | TextRun | Finish
 
 DoneReason = Literal["stop", "length", "load", "unload"]
 
@@ -124,4 +134,4 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     completed: Completed
 
 
-AnswerEvent = Delta | Completed
+AnswerEvent = Delta | TextRun | Completed

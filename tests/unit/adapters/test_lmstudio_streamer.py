@@ -1,6 +1,7 @@
 """The streamer against golden LM Studio streams, cut into reads at every kind of boundary."""
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -9,7 +10,15 @@ import httpx
 import pytest
 
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
-from shim.domain.completion import ChatMessage, CompletionRequest, Delta, Finish, ToolCall, Usage
+from shim.domain.completion import (
+    ChatMessage,
+    CompletionRequest,
+    Delta,
+    Finish,
+    TextRun,
+    ToolCall,
+    Usage,
+)
 from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
 
 pytestmark = pytest.mark.anyio
@@ -48,7 +57,7 @@ async def test_gpt_oss_reasoning_field_and_trailing_usage(size: int) -> None:
     assert await events(serving("reasoning_gpt_oss.sse", size)) == [
         Delta(thinking="User greets."),
         Delta(thinking=" Reply kindly."),
-        Delta(content="Hi there"),
+        TextRun(["Hi there"]),
         Finish(reason="stop", usage=Usage(prompt_tokens=17, completion_tokens=9)),
     ]
 
@@ -68,7 +77,7 @@ async def test_interleaved_tool_calls_ending_in_stop_with_crlf_and_comments(size
 
 async def test_named_error_event_raises_after_the_text_so_far() -> None:
     stream = serving("error_event.sse", 5).stream(REQUEST)
-    assert await anext(stream) == [Delta(content="Par")]
+    assert await anext(stream) == [TextRun(["Par"])]
     with pytest.raises(UpstreamError, match="Input does not fit in context length"):
         await anext(stream)
 
@@ -156,3 +165,19 @@ async def test_a_stall_mid_stream_is_an_error_after_the_idle_limit() -> None:
 async def test_the_events_of_one_read_travel_together() -> None:
     batches = [batch async for batch in serving("reasoning_gpt_oss.sse", 100_000).stream(REQUEST)]
     assert [len(batch) for batch in batches] == [3, 1]
+
+
+def sse(*deltas: dict[str, str]) -> bytes:
+    chunks = [
+        {"choices": [{"index": 0, "delta": delta, "finish_reason": None}]} for delta in deltas
+    ]
+    chunks.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    return b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
+
+
+async def test_plain_text_of_one_read_travels_as_runs_in_order_around_other_events() -> None:
+    body = sse({"content": "a"}, {"content": "b"}, {"reasoning": "r"}, {"content": "c"})
+    streamer = streamer_for(lambda _: httpx.Response(200, stream=Chunked(body, 100_000)))
+    batches = [batch async for batch in streamer.stream(REQUEST)]
+    assert batches[0] == [TextRun(["a", "b"]), Delta(thinking="r"), TextRun(["c"])]
+    assert batches[1] == [Finish(reason="stop")]

@@ -11,7 +11,7 @@ import pytest
 
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics, now
 from shim.api.responses import go_json
-from shim.domain.completion import Answer, Completed, Delta, ToolCall
+from shim.domain.completion import Answer, Completed, Delta, TextRun, ToolCall
 
 MODEL = "llama3.2"
 FULL = Completed(
@@ -317,3 +317,17 @@ def test_templated_lines_equal_the_struct_encoding(encoder_type: type, delta: De
     chunk = encoder.chunk(delta)
     chunk.created_at = stamp
     assert templated == go_json(chunk) + b"\n"
+
+
+@pytest.mark.parametrize("encoder_type", [ChatEncoder, GenerateEncoder])
+def test_a_text_run_gives_one_line_per_piece_as_deltas_would(encoder_type: type) -> None:
+    pieces = ["Hel", "lo <b>", " & 日本 \u2028", 'q"uote']
+    encoder = encoder_type(MODEL)
+    run = encoder.lines([TextRun(pieces)]).splitlines(keepends=True)
+    one_by_one = encoder.lines([Delta(content=piece) for piece in pieces])
+    stamps = {json.loads(line)["created_at"] for line in run}
+    assert len(run) == len(pieces)
+    assert len(stamps) == 1, "pieces that came together share a time"
+    assert b"".join(run) == one_by_one.replace(
+        json.loads(one_by_one.splitlines()[0])["created_at"].encode(), stamps.pop().encode()
+    )

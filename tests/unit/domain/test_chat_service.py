@@ -14,6 +14,7 @@ from shim.domain.completion import (
     CompletionRequest,
     Delta,
     Finish,
+    TextRun,
     ToolCall,
     Usage,
 )
@@ -185,3 +186,32 @@ async def test_load_and_unload_go_to_the_lifecycle_and_refresh_the_catalog() -> 
     assert unloaded.reason == "unload"
     assert changes.count("changed") >= 2
     assert not [c for c in changes if c.startswith("failed")]
+
+
+async def test_a_text_run_passes_through_whole_and_each_piece_counts() -> None:
+    run = TextRun(["a", "b", "c"])
+    chat, _, _ = service([run, Finish()])
+    events = await events_of(chat, request())
+    assert events[0] is run
+    completed = events[-1]
+    assert isinstance(completed, Completed)
+    assert completed.completion_tokens == 3
+
+
+@pytest.mark.parametrize("think", [None, False])
+async def test_think_tags_inside_a_text_run_are_split_as_separate_pieces_would_be(
+    think: bool | None,
+) -> None:
+    pieces = ["x <think>pon", "dering</th", "ink>ans", "wer"]
+    as_run, _, _ = service([TextRun(pieces), Finish()])
+    one_by_one, _, _ = service([*(Delta(content=p) for p in pieces), Finish()])
+    got = await collect(await as_run.open(request(think=think), "chat"))
+    expected = await collect(await one_by_one.open(request(think=think), "chat"))
+    assert (got.content, got.thinking) == (expected.content, expected.thinking)
+    assert got.content == "x answer"
+    assert got.thinking == ("" if think is False else "pondering")
+
+
+async def test_collect_joins_text_runs_with_other_pieces_in_order() -> None:
+    chat, _, _ = service([Delta(content="a"), TextRun(["b", "c"]), Delta(content="d"), Finish()])
+    assert (await collect(await chat.open(request(), "chat"))).content == "abcd"

@@ -19,7 +19,14 @@ from shim.adapters.lmstudio.upstream import (
     rejection,
     transport_errors,
 )
-from shim.domain.completion import CompletionEvent, CompletionRequest, Delta, Finish, Usage
+from shim.domain.completion import (
+    CompletionEvent,
+    CompletionRequest,
+    Delta,
+    Finish,
+    TextRun,
+    Usage,
+)
 from shim.domain.errors import UpstreamError
 from shim.domain.ports import CompletionStreamer
 
@@ -60,22 +67,26 @@ async def _batches(
         if state.done:
             continue  # read to the end, so the connection goes back to the pool
         batch: list[CompletionEvent] = []
+        texts: list[str] = []
         for event in parser.feed(raw):
             if event.data == DONE:
                 state.done = True
                 break
             chunk = _decode(event.data, path)
             if event.event == "error" or chunk.error is not None:
-                if batch:
-                    yield batch  # what came before the error still reaches the client
+                if batch or texts:
+                    yield _closed(batch, texts)  # what came before the error reaches the client
                 raise UpstreamError(f"LM Studio: {describe_error(chunk.error or event.data)}")
             text = _plain_text(chunk)
             if text:
-                batch.append(Delta(content=text))  # nearly every chunk of an answer
-            else:
-                _absorb(chunk, tools, state, batch)
-        if batch:
-            yield batch
+                texts.append(text)  # nearly every chunk of an answer
+                continue
+            if texts:
+                batch.append(TextRun(texts))
+                texts = []
+            _absorb(chunk, tools, state, batch)
+        if batch or texts:
+            yield _closed(batch, texts)
     if not state.done and state.finish_reason is None:
         raise UpstreamError("LM Studio closed the stream before finishing the answer")
     tail: list[CompletionEvent] = [Delta(tool_calls=calls)] if (calls := tools.take()) else []
@@ -84,6 +95,12 @@ async def _batches(
         Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
     )
     yield tail
+
+
+def _closed(batch: list[CompletionEvent], texts: list[str]) -> list[CompletionEvent]:
+    if texts:
+        batch.append(TextRun(texts))
+    return batch
 
 
 def _plain_text(chunk: StreamChunk) -> str | None:

@@ -17,7 +17,7 @@ from shim.api.ollama.inference_wire import (
     ToolCallOut,
 )
 from shim.api.responses import go_json
-from shim.domain.completion import Answer, AnswerEvent, Completed, ToolCall
+from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
 
 
 def now() -> str:
@@ -67,6 +67,10 @@ class LineEncoder(ABC):
         prefix = self._head + now().encode() + self.OPENING
         parts: list[bytes] = []
         for event in batch:
+            if isinstance(event, TextRun):
+                for piece in event.pieces:
+                    parts += (prefix, go_json(piece), self.CLOSING)
+                continue
             if isinstance(event, Completed) or event.tool_calls:
                 parts.append(go_json(self.chunk(event)) + b"\n")
                 continue
@@ -77,7 +81,7 @@ class LineEncoder(ABC):
         return b"".join(parts)
 
     @abstractmethod
-    def chunk(self, event: AnswerEvent) -> ChatChunk | GenerateChunk:
+    def chunk(self, event: Delta | Completed) -> ChatChunk | GenerateChunk:
         """The event as the dialect's Struct."""
 
 
@@ -85,7 +89,7 @@ class ChatEncoder(LineEncoder):
     OPENING = b'","message":{"role":"assistant","content":'
     CLOSING = b'},"done":false}\n'
 
-    def chunk(self, event: AnswerEvent) -> ChatChunk:
+    def chunk(self, event: Delta | Completed) -> ChatChunk:
         if isinstance(event, Completed):
             return ChatChunk(
                 model=self._model,
@@ -125,7 +129,7 @@ class GenerateEncoder(LineEncoder):
     OPENING = b'","response":'
     CLOSING = b',"done":false}\n'
 
-    def chunk(self, event: AnswerEvent) -> GenerateChunk:
+    def chunk(self, event: Delta | Completed) -> GenerateChunk:
         if isinstance(event, Completed):
             return GenerateChunk(
                 model=self._model, created_at=now(), response="", done=True, **metrics(event)
