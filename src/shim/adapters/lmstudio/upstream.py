@@ -12,6 +12,7 @@ import httpx
 import msgspec
 import structlog
 
+from shim.adapters.lmstudio.idle_watch import IdleWatch
 from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
 
 log = structlog.get_logger(__name__)
@@ -122,20 +123,29 @@ async def pieces_of(
 ) -> AsyncGenerator[bytes, None]:
     """The body as it arrives; once it has begun, a gap longer than `idle_seconds` is an error.
 
-    The client's read timeout stays long for the first byte, since a model load takes minutes.
-    Each wait gets its own timeout, entered and left around the read: this generator is started
-    in one task and drained in another, and must not hold a timeout across a yield.
+    The client's read timeout stays long for the first piece, since a model load takes minutes.
+    The watch only times the reads themselves, never the consumer between them.
     """
     pieces = reply.aiter_raw()
-    limit: float | None = None
-    while True:
-        try:
-            async with asyncio.timeout(limit):
+    try:
+        piece = await anext(pieces)
+    except StopAsyncIteration:
+        return
+    watch = IdleWatch(idle_seconds)
+    try:
+        while True:
+            yield piece
+            watch.read_started()
+            try:
                 piece = await anext(pieces)
-        except StopAsyncIteration:
-            return
-        except TimeoutError:
-            message = f"LM Studio stalled for {idle_seconds:g} s in the middle of {path}"
-            raise UpstreamError(message) from None
-        limit = idle_seconds
-        yield piece
+            except StopAsyncIteration:
+                return
+            except asyncio.CancelledError:
+                if not watch.caused_cancellation():
+                    raise
+                message = f"LM Studio stalled for {idle_seconds:g} s in the middle of {path}"
+                raise UpstreamError(message) from None
+            finally:
+                watch.read_ended()
+    finally:
+        watch.stop()
