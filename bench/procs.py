@@ -11,14 +11,28 @@ import sys
 import time
 from pathlib import Path
 
+from tasks import uv
+
 from bench.client import Conn
 
 TICK = os.sysconf("SC_CLK_TCK")
 BENCH = Path(__file__).resolve().parent
+RUNTIME = BENCH.parent / ".bench-runtime"
 # `python -m shim serve`, i.e. shim.cli.main(["serve"]), spelt so that a `pkill -f "shim serve"`
 # run by someone else on a shared machine does not end the bench's shim mid-figure (the other
 # servers run as `-m bench.<name>` for the same reason).
-SHIM = [sys.executable, "-c", "import sys, shim.cli; sys.exit(shim.cli.main(['serve']))"]
+SERVE = ["-c", "import sys, shim.cli; sys.exit(shim.cli.main(['serve']))"]
+
+
+def runtime_python() -> str:
+    """A Python with shim installed as `tasks.py serve` installs it: runtime dependencies only.
+    The development environment also holds the test tools (pydantic, werkzeug, ...), which
+    Litestar and dependency-injector import when present: some 6 MiB that a deployed shim
+    does not carry."""
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(RUNTIME)}
+    command = [*uv(), "sync", "--no-dev", "--locked", "--quiet"]
+    subprocess.run(command, cwd=BENCH.parent, env=env, check=True)
+    return str(RUNTIME / "bin" / "python")
 
 
 def free_port() -> int:
@@ -119,9 +133,10 @@ async def start(temp: Path, shim_env: list[str], servers: dict[str, Server]) -> 
     env |= {"SHIM_LOG_LEVEL": "warning", "SHIM_STATE_DIR": str(temp / "state")}
     env |= {"SHIM_SHUTDOWN_DELAY_SECONDS": "0"}
     env |= dict(item.split("=", 1) for item in shim_env)
-    servers["shim"] = Server("shim", SHIM, env, temp)
+    shim = [runtime_python(), *SERVE]
+    servers["shim"] = Server("shim", shim, env, temp)
     roomy = env | {"SHIM_MAX_QUEUE": "1024"}  # for 1,000 streams at once: 64 run, 936 wait
-    servers["roomy"] = Server("roomy", SHIM, roomy, temp)
+    servers["roomy"] = Server("roomy", shim, roomy, temp)
     await servers["floor"].ready("/", status=404)  # the floor serves POSTs only
     await servers["hello"].ready("/api/tags")
     await servers["shim"].ready("/api/tags")

@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from shim.api.asgi import ASGIApp
+from shim.api.asgi import ASGIApp, Scope
 from shim.api.auth import ApiKeyMiddleware
 from shim.api.cors import cors_config
 from shim.api.dependencies import (
@@ -30,7 +30,7 @@ from shim.api.dependencies import (
 from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
 from shim.api.ollama.fast_path import DiscoveryFastPath
-from shim.api.request_context import RequestContextMiddleware
+from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
 from shim.container import Container
@@ -65,12 +65,17 @@ def create_app(container: Container) -> ASGIApp:
         openapi_config=None,
         logging_config=None,
     )
-    app: ASGIApp = DiscoveryFastPath(cast(ASGIApp, litestar), services.catalog_listing, server_info)
+    app: ASGIApp = cast(ASGIApp, litestar)
+    admits: list[Callable[[Scope], bool]] = []
     if settings.api_key:
-        app = ApiKeyMiddleware(app, settings.api_key)
+        app = key_check = ApiKeyMiddleware(app, settings.api_key)
+        admits.append(key_check.admits)
     if settings.host_check and is_loopback_bind(settings.host):
-        app = HostGuardMiddleware(app, settings.allowed_hosts)
-    return RequestContextMiddleware(app)
+        app = guard = HostGuardMiddleware(app, settings.allowed_hosts)
+        admits.append(guard.admits)
+    access = AccessLog()
+    app = RequestContextMiddleware(app, access)
+    return DiscoveryFastPath(app, services.catalog_listing, server_info, admits, access)
 
 
 class Services:

@@ -3,6 +3,7 @@
 import httpx
 
 from tests.support.log_capture import LogCapture
+from tests.support.servers import free_port
 
 
 def test_upstream_and_access_lines_share_the_request_id(shim: str, log_capture: LogCapture) -> None:
@@ -49,3 +50,16 @@ def test_unknown_fields_are_named_in_a_debug_line(shim: str, log_capture: LogCap
     ]
     assert line["fields"] == ["my_extension", "other"]
     assert line["level"] == "debug"
+
+
+def test_a_failed_model_listing_is_told_under_one_request_id(
+    start_shim, log_capture: LogCapture
+) -> None:
+    url = start_shim(lmstudio_url=f"http://127.0.0.1:{free_port()}")
+    response = httpx.get(url + "/api/tags")
+    assert response.status_code == 503
+    request_id = response.headers["x-request-id"]
+    events = [line["event"] for line in log_capture.for_request(request_id)]
+    assert "request.failed" in events
+    assert events[-1] == "request"
+    assert any(event.startswith("upstream.") for event in events), events

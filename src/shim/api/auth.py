@@ -21,7 +21,7 @@ class ApiKeyMiddleware:
         self._expected = f"Bearer {api_key}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._is_open(scope) or self._has_key(scope):
+        if scope["type"] != "http" or self.admits(scope):
             await self.app(scope, receive, send)
             return
         log.warning("auth.rejected", path=scope["path"])
@@ -37,6 +37,10 @@ class ApiKeyMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": UNAUTHORIZED})
+
+    def admits(self, scope: Scope) -> bool:
+        """Whether this request may pass: an open route or the right key."""
+        return self._is_open(scope) or self._has_key(scope)
 
     def _is_open(self, scope: Scope) -> bool:
         # Browsers send CORS preflights without credentials.

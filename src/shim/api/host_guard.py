@@ -36,7 +36,7 @@ class HostGuardMiddleware:
         self._verdicts: dict[bytes, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._allows_header(scope):
+        if scope["type"] != "http" or self.admits(scope):
             await self.app(scope, receive, send)
             return
         await send(
@@ -44,7 +44,8 @@ class HostGuardMiddleware:
         )
         await send({"type": "http.response.body", "body": b""})
 
-    def _allows_header(self, scope: Scope) -> bool:
+    def admits(self, scope: Scope) -> bool:
+        """Whether this request's Host is one the guard lets through."""
         raw = b""
         for name, value in scope["headers"]:
             if name == b"host":

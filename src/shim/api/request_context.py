@@ -15,6 +15,7 @@ import structlog
 from shim.api.asgi import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
+REQUEST_ID_KEY = "shim.request_id"  # in the ASGI scope, once a layer has chosen the id
 _SAFE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
 # One plain context variable: tasks started for a request (its stream) inherit it, and setting
@@ -30,21 +31,50 @@ def add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableM
     return event
 
 
-class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+def request_id_of(scope: Scope) -> bytes:
+    """The id an outer layer already gave this request, else the client's own id when it is
+    safe to echo, else a new random one."""
+    given: bytes | None = scope.get(REQUEST_ID_KEY)
+    if given is not None:
+        return given
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER and _SAFE_ID.fullmatch(value):
+            return bytes(value)
+    return b"%032x" % random.getrandbits(128)
+
+
+class AccessLog:
+    """One line per request. The level is fixed at start, so a filtered line costs nothing."""
+
+    def __init__(self) -> None:
         self._log = structlog.get_logger("shim.access").bind()
-        # The level is fixed at start; a filtered access line should cost nothing per request.
-        self._access_log = self._log.is_enabled_for(logging.INFO)
+        self.enabled = self._log.is_enabled_for(logging.INFO)
+
+    def line(self, scope: Scope, status: int, sent: int, started: float, **context: Any) -> None:
+        self._log.info(
+            "request",
+            method=scope["method"],
+            path=scope["path"],
+            status=status,
+            bytes=sent,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            **context,
+        )
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, access: AccessLog) -> None:
+        self.app = app
+        self._access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(scope)
+        request_id = request_id_of(scope)
         token = current_request_id.set(request_id.decode())
         try:
-            if self._access_log:
+            if self._access.enabled:
                 await self._logged(scope, receive, send, request_id)
             else:
                 await self.app(scope, receive, _with_id(send, request_id))
@@ -65,14 +95,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, _with_id(counting_send, request_id))
         finally:
-            self._log.info(
-                "request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status,
-                bytes=sent,
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            )
+            self._access.line(scope, status, sent, started)
 
 
 def _with_id(send: Send, request_id: bytes) -> Send:
@@ -82,10 +105,3 @@ def _with_id(send: Send, request_id: bytes) -> Send:
         await send(message)
 
     return send_with_id
-
-
-def _request_id(scope: Scope) -> bytes:
-    for name, value in scope["headers"]:
-        if name == REQUEST_ID_HEADER and _SAFE_ID.fullmatch(value):
-            return bytes(value)
-    return b"%032x" % random.getrandbits(128)
