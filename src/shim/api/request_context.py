@@ -15,7 +15,6 @@ import structlog
 from shim.api.asgi import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
-REQUEST_ID_KEY = "shim.request_id"  # in the ASGI scope, once a layer has chosen the id
 _SAFE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
 # One plain context variable: tasks started for a request (its stream) inherit it, and setting
@@ -32,11 +31,7 @@ def add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableM
 
 
 def request_id_of(scope: Scope) -> bytes:
-    """The id an outer layer already gave this request, else the client's own id when it is
-    safe to echo, else a new random one."""
-    given: bytes | None = scope.get(REQUEST_ID_KEY)
-    if given is not None:
-        return given
+    """The client's own id when it is safe to echo, else a new random one."""
     for name, value in scope["headers"]:
         if name == REQUEST_ID_HEADER and _SAFE_ID.fullmatch(value):
             return bytes(value)

@@ -2,9 +2,9 @@
 
 This is the outermost layer. It answers only what the full chain would answer the same way: a
 plain GET/HEAD (no Origin header: CORS stays with the router) that every admission check lets
-through. Anything else, and any failure to list the models, goes down the full chain, which
-refuses, logs and answers errors in the one place that does so. It keeps the chain's request id
-header and access line.
+through; anything else goes down the full chain, which refuses and logs refusals in the one
+place that does so. A failure to list the models is answered here, as the router would answer
+it. It keeps the chain's request id header and access line.
 """
 
 from __future__ import annotations
@@ -12,26 +12,30 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
+import structlog
+
 from shim.api.asgi import ASGIApp, Receive, Scope, Send
 from shim.api.ollama.tags_body import tags_body
-from shim.api.ollama.wire import VersionResponse
+from shim.api.ollama.wire import ErrorResponse, VersionResponse
 from shim.api.request_context import (
     REQUEST_ID_HEADER,
-    REQUEST_ID_KEY,
     AccessLog,
     current_request_id,
     request_id_of,
 )
 from shim.api.responses import JSON_MEDIA_TYPE, go_json
 from shim.api.server_info import ServerInfo
+from shim.api.status import status_of
 from shim.domain.errors import ShimError
 from shim.domain.models import ModelRecord
 
 ModelList = Callable[[], Awaitable[Sequence[ModelRecord]]]
 Admits = Callable[[Scope], bool]
 CONTENT_TYPE = (b"content-type", JSON_MEDIA_TYPE.encode())
-Headers = list[tuple[bytes, bytes]]
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 PATHS = frozenset({"/api/tags", "/api/version"})
+
+log = structlog.get_logger(__name__)
 
 
 class DiscoveryFastPath:
@@ -49,7 +53,7 @@ class DiscoveryFastPath:
         self._admits = tuple(admits)
         self._access = access
         self._version = _answer(go_json(VersionResponse(version=server_info.ollama_version)))
-        self._tags: tuple[object, tuple[Headers, bytes]] = (None, self._version)
+        self._tags: tuple[object, Answer] = (None, self._version)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._takes(scope):
@@ -59,20 +63,15 @@ class DiscoveryFastPath:
         request_id = request_id_of(scope)
         token = current_request_id.set(request_id.decode())  # a catalog refresh logs under it
         try:
-            answer = await self._answer(scope)
+            status, headers, body = await self._answer(scope)
         finally:
             current_request_id.reset(token)
-        if answer is None:
-            scope[REQUEST_ID_KEY] = request_id  # the chain goes on under the same id
-            await self.app(scope, receive, send)
-            return
-        headers, body = answer
         headers = [*headers, (REQUEST_ID_HEADER, request_id)]
         sent = b"" if scope["method"] == "HEAD" else body
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": sent})
         if self._access.enabled:
-            self._access.line(scope, 200, len(sent), started, request_id=request_id.decode())
+            self._access.line(scope, status, len(sent), started, request_id=request_id.decode())
 
     def _takes(self, scope: Scope) -> bool:
         if not _plain_get(scope):
@@ -82,20 +81,24 @@ class DiscoveryFastPath:
                 return False
         return True
 
-    async def _answer(self, scope: Scope) -> tuple[Headers, bytes] | None:
+    async def _answer(self, scope: Scope) -> Answer:
         if scope["path"] == "/api/version":
             return self._version
         try:
             models = await self._list_models()
-        except ShimError:
-            return None  # the router answers and logs the failure
+        except ShimError as error:
+            status = status_of(error)
+            log.info(
+                "request.failed", status=status, error=error.message, kind=type(error).__name__
+            )
+            return _answer(go_json(ErrorResponse(error=error.message)), status)
         if self._tags[0] is not models:
             self._tags = (models, _answer(tags_body(models, self._server_info)))
         return self._tags[1]
 
 
-def _answer(body: bytes) -> tuple[Headers, bytes]:
-    return [CONTENT_TYPE, (b"content-length", b"%d" % len(body))], body
+def _answer(body: bytes, status: int = 200) -> Answer:
+    return status, [CONTENT_TYPE, (b"content-length", b"%d" % len(body))], body
 
 
 def _plain_get(scope: Scope) -> bool:
