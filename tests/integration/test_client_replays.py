@@ -19,24 +19,13 @@ import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.sse_scripts import content_script, reasoning_script, tool_call_script
+from tests.support.tools import WEATHER
 
 MODEL = "qwen3.6-35b-a3b-mtp"
 VISION = "google/gemma-4-12b-qat"
 EMBEDDER = "text-embedding-nomic-embed-text-v1.5"
 StartShim = Callable[..., str]
 HELLO = [{"role": "user", "content": "hello"}]
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather in a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    },
-}
 TWO_CALLS = [("c1", "get_weather", '{"city": "Paris"}'), ("c2", "get_weather", '{"city": "Tokyo"}')]
 
 

@@ -8,20 +8,9 @@ import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.sse_scripts import tool_call_script
+from tests.support.tools import WEATHER
 
 MODEL = "qwen3.6-35b-a3b-mtp"
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Weather in a city",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-    },
-}
 ASK = [{"role": "user", "content": "weather in Paris and Tokyo?"}]
 
 

@@ -12,11 +12,12 @@ import asyncio
 import itertools
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.response import Stream
 from litestar.response.base import ASGIResponse
 from litestar.response.streaming import ASGIStreamingResponse
 from litestar.types import Receive, Send
+from litestar.utils.helpers import get_enum_string_value
 
 
 class WatchedStream(Stream):
@@ -38,7 +39,7 @@ class WatchedStream(Stream):
             cookies=self.cookies if cookies is None else itertools.chain(self.cookies, cookies),
             encoding=self.encoding,
             headers={**(headers or {}), **self.headers},
-            media_type=str(self.media_type or media_type),
+            media_type=get_enum_string_value(self.media_type or media_type or MediaType.JSON),
             status_code=self.status_code or status_code,
             **options,
         )

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from litestar.response.streaming import ASGIStreamingResponse
 
-from shim.api.stream_response import WatchedStreamingResponse
+from shim.api.stream_response import WatchedStream, WatchedStreamingResponse
 
 
 class Client:
@@ -81,3 +81,19 @@ async def test_a_cancellation_from_elsewhere_still_propagates() -> None:
     sending.cancel()
     with pytest.raises(asyncio.CancelledError):
         await sending
+
+
+async def test_a_stream_keeps_its_status_and_media_type_and_defaults_as_litestar_does() -> None:
+    async def pieces() -> AsyncIterator[bytes]:
+        yield b"{}"
+
+    typed = WatchedStream(pieces(), media_type="application/x-ndjson", status_code=201)
+    untyped = WatchedStream(pieces())
+    cases = ((typed, 201, b"application/x-ndjson"), (untyped, 200, b"application/json"))
+    for stream, status, media_type in cases:
+        asgi = stream.to_asgi_response(None, None)  # type: ignore[arg-type]
+        client = Client()
+        await asgi({"type": "http"}, client.receive, client.send)  # type: ignore[arg-type]
+        assert client.sent[0]["status"] == status
+        assert dict(client.sent[0]["headers"])[b"content-type"].startswith(media_type)
+    assert client.body() == b"{}"

@@ -53,7 +53,7 @@ class DiscoveryFastPath:
         self._admits = tuple(admits)
         self._access = access
         self._version = _answer(go_json(VersionResponse(version=server_info.ollama_version)))
-        self._tags: tuple[object, Answer] = (None, self._version)
+        self._tags: tuple[bytes, Answer] = (b"", self._version)  # the headers of the last body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._takes(scope):
@@ -61,7 +61,8 @@ class DiscoveryFastPath:
             return
         started = time.perf_counter()
         request_id = request_id_of(scope)
-        token = current_request_id.set(request_id.decode())  # a catalog refresh logs under it
+        request_text = request_id.decode()
+        token = current_request_id.set(request_text)  # a catalog refresh logs under it
         try:
             status, headers, body = await self._answer(scope)
         finally:
@@ -71,7 +72,7 @@ class DiscoveryFastPath:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": sent})
         if self._access.enabled:
-            self._access.line(scope, status, len(sent), started, request_id=request_id.decode())
+            self._access.line(scope, status, len(sent), started, request_id=request_text)
 
     def _takes(self, scope: Scope) -> bool:
         if not _plain_get(scope):
@@ -92,8 +93,9 @@ class DiscoveryFastPath:
                 "request.failed", status=status, error=error.message, kind=type(error).__name__
             )
             return _answer(go_json(ErrorResponse(error=error.message)), status)
-        if self._tags[0] is not models:
-            self._tags = (models, _answer(tags_body(models, self._server_info)))
+        body = tags_body(models, self._server_info)  # the same bytes while the snapshot lasts
+        if self._tags[0] is not body:
+            self._tags = (body, _answer(body))
         return self._tags[1]
 
 
