@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -28,8 +30,9 @@ from shim.api.dependencies import (
     SERVER_INFO,
 )
 from shim.api.errors import EXCEPTION_HANDLERS
+from shim.api.fast_protocol import answering_protocol
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
-from shim.api.ollama.fast_path import DiscoveryFastPath
+from shim.api.ollama.discovery_answers import DiscoveryAnswers
 from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
@@ -38,7 +41,15 @@ from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog
 
 
-def create_app(container: Container) -> ASGIApp:
+@dataclass(frozen=True)
+class ServedApp:
+    """The ASGI app and the uvicorn protocol that answers ready requests before it."""
+
+    asgi: ASGIApp
+    protocol: type[asyncio.Protocol]
+
+
+def create_app(container: Container) -> ServedApp:
     settings = container.settings()
     server_info = ServerInfo(
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
@@ -74,8 +85,8 @@ def create_app(container: Container) -> ASGIApp:
         app = guard = HostGuardMiddleware(app, settings.allowed_hosts)
         admits.append(guard.admits)
     access = AccessLog()
-    app = RequestContextMiddleware(app, access)
-    return DiscoveryFastPath(app, services.catalog_listing, server_info, admits, access)
+    answers = DiscoveryAnswers(services.catalog_snapshot, server_info, admits)
+    return ServedApp(RequestContextMiddleware(app, access), answering_protocol(answers, access))
 
 
 class Services:
@@ -94,9 +105,9 @@ class Services:
             value = provider()
             self._resolved[name] = await value if inspect.isawaitable(value) else value
 
-    async def catalog_listing(self) -> Sequence[ModelRecord]:
-        catalog: ModelCatalog = self._resolved[CATALOG]
-        return await catalog.list_models()
+    def catalog_snapshot(self) -> Sequence[ModelRecord] | None:
+        catalog: ModelCatalog | None = self._resolved.get(CATALOG)  # None until the app starts
+        return None if catalog is None else catalog.snapshot()
 
     def dependencies(self) -> dict[str, Provide]:
         return {name: self._provide(name) for name in self._wanted}

@@ -94,8 +94,10 @@ class DrainingServer(uvicorn.Server):
 
 def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:
     """Ollama sends no Server header, and shim writes its own access line."""
+    app = create_app(container or Container(settings=settings))
     return uvicorn.Config(
-        create_app(container or Container(settings=settings)),
+        app.asgi,
+        http=app.protocol,
         host=settings.host,
         port=settings.port,
         log_config=None,

@@ -20,6 +20,16 @@ def test_upstream_and_access_lines_share_the_request_id(shim: str, log_capture: 
     assert all(line["level"] for line in lines)
 
 
+def test_an_answer_ready_before_routing_is_logged_like_any_other(
+    shim: str, log_capture: LogCapture
+) -> None:
+    httpx.get(shim + "/api/tags")
+    response = httpx.get(shim + "/api/tags", headers={"x-request-id": "trace-44"})
+    (access,) = log_capture.for_request("trace-44")
+    assert (access["event"], access["path"], access["status"]) == ("request", "/api/tags", 200)
+    assert access["bytes"] == len(response.content)
+
+
 def test_failures_are_logged_under_the_request_id(shim: str, log_capture: LogCapture) -> None:
     httpx.post(shim + "/api/show", json={"model": "ghost"}, headers={"x-request-id": "trace-43"})
     failed = [

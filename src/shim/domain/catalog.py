@@ -29,9 +29,15 @@ class CachedModelCatalog(ModelCatalog):
         self._generation = 0
         self._inflight: asyncio.Future[Models] | None = None
 
-    async def list_models(self) -> Models:
+    def snapshot(self) -> Models | None:
         if self._models is not None and self._clock() < self._expires_at:
             return self._models
+        return None
+
+    async def list_models(self) -> Models:
+        models = self.snapshot()
+        if models is not None:
+            return models
         if self._inflight is None:
             self._inflight = asyncio.ensure_future(self._fetch(self._generation))
             self._inflight.add_done_callback(_retrieve_exception)

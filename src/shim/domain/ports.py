@@ -21,6 +21,10 @@ class ModelCatalog(Protocol):
     async def list_models(self) -> Sequence[ModelRecord]:
         """Every model the backend offers, loaded or not."""
 
+    def snapshot(self) -> Sequence[ModelRecord] | None:
+        """The list when it is known without asking the backend (a fresh cache), else None."""
+        return None
+
 
 class ModelSelector(Protocol):
     """Turns the name a client sent into one model of the catalog."""

@@ -40,6 +40,24 @@ async def test_serves_from_memory_until_the_ttl_passes() -> None:
     assert source.calls == 2
 
 
+async def test_the_snapshot_is_the_list_only_while_it_is_fresh() -> None:
+    source, clock = FakeModelCatalog(), Clock()
+    cache = CachedModelCatalog(source, ttl_seconds=5, clock=clock)
+    assert cache.snapshot() is None, "nothing known before the first listing"
+    listed = await cache.list_models()
+    assert cache.snapshot() is listed
+    cache.invalidate()
+    assert cache.snapshot() is None
+    listed = await cache.list_models()
+    clock.now = 5.1
+    assert cache.snapshot() is None
+    assert source.calls == 2, "asking for the snapshot never asks the backend"
+
+
+async def test_a_backend_catalog_has_no_snapshot() -> None:
+    assert FakeModelCatalog().snapshot() is None
+
+
 async def test_concurrent_misses_share_one_fetch() -> None:
     source = SlowCatalog()
     cache = CachedModelCatalog(source, ttl_seconds=5)
