@@ -168,6 +168,22 @@ def test_events_complete_in_the_chunk_that_ends_them() -> None:
     assert parser.feed(b"\n\n") == [msg(b"next")]
 
 
+def test_a_read_of_plain_events_gives_each_of_them() -> None:
+    frames = [b'data: {"n":%d}\n\n' % n for n in range(50)]
+    whole = b"".join(frames)
+    expected = [msg(b'{"n":%d}' % n) for n in range(50)]
+    assert parse(whole) == expected
+    assert parse(whole[:333], whole[333:]) == expected
+
+
+def test_plain_events_after_an_event_left_open_keep_its_state() -> None:
+    parser = SSEParser()
+    assert parser.feed(b"event: error\n") == []
+    assert parser.feed(b"data: x\n\ndata: y\n\n") == [msg(b"x", "error"), msg(b"y")]
+    assert parser.feed(b"data: a\n") == []
+    assert parser.feed(b"data: b\n\ndata: c\n\n") == [msg(b"a\nb"), msg(b"c")]
+
+
 def test_multibyte_utf8_split_across_feeds() -> None:
     encoded = "data: é中😀\n\n".encode()
     assert parse(*(encoded[i : i + 1] for i in range(len(encoded)))) == [msg("é中😀".encode())]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from operator import methodcaller
+
 import msgspec
 
 _BOM = b"\xef\xbb\xbf"
 _MESSAGE = "message"
+_IS_DATA_LINE = methodcaller("startswith", b"data: ")
 
 
 class SSEEvent(msgspec.Struct, frozen=True):
@@ -54,6 +57,11 @@ class SSEParser:
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         lines = data.split(b"\n")
         self._tail[:] = lines.pop()
+        if not self._data and not self._event and not len(lines) % 2:
+            # Nearly every stream: `data: ...` and a blank line, event after event.
+            values = lines[0::2]
+            if not any(lines[1::2]) and all(map(_IS_DATA_LINE, values)):
+                return [SSEEvent(_MESSAGE, value[6:]) for value in values]
         return self._process(lines)
 
     def _process(self, lines: list[bytes]) -> list[SSEEvent]:

@@ -16,7 +16,7 @@ from shim.api.ollama.inference_wire import (
     MessageOut,
     ToolCallOut,
 )
-from shim.api.responses import go_json
+from shim.api.responses import encode_json, go_escaped, go_json
 from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
 
 
@@ -63,22 +63,26 @@ class LineEncoder(ABC):
         self._head = b'{"model":' + go_json(model) + b',"created_at":"'
 
     def lines(self, batch: list[AnswerEvent]) -> bytes:
-        """One line per event, written together; events that came together share a time."""
+        """One line per event, written together; events that came together share a time.
+
+        Go's escapes are applied once to the whole batch: its bytes are all JSON, and the
+        characters escaped only ever occur inside strings.
+        """
         prefix = self._head + now().encode() + self.OPENING
         parts: list[bytes] = []
         for event in batch:
             if isinstance(event, TextRun):
                 for piece in event.pieces:
-                    parts += (prefix, go_json(piece), self.CLOSING)
+                    parts += (prefix, encode_json(piece), self.CLOSING)
                 continue
             if isinstance(event, Completed) or event.tool_calls:
-                parts.append(go_json(self.chunk(event)) + b"\n")
+                parts += (encode_json(self.chunk(event)), b"\n")
                 continue
-            parts += (prefix, go_json(event.content))
+            parts += (prefix, encode_json(event.content))
             if event.thinking:
-                parts += (b',"thinking":', go_json(event.thinking))
+                parts += (b',"thinking":', encode_json(event.thinking))
             parts.append(self.CLOSING)
-        return b"".join(parts)
+        return go_escaped(b"".join(parts))
 
     @abstractmethod
     def chunk(self, event: Delta | Completed) -> ChatChunk | GenerateChunk:
