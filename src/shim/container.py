@@ -12,7 +12,7 @@ from shim.adapters.fake.downloader import FakeDownloader
 from shim.adapters.fake.embedder import FakeEmbedder
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
 from shim.adapters.fake.streamer import FakeCompletionStreamer
-from shim.adapters.http_client import open_http_client
+from shim.adapters.http_client import LMStudioAddress, open_http_client
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
@@ -20,6 +20,7 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.adapters.stream_client import open_stream_client
 from shim.api.ops.readiness import Readiness
 from shim.config import Settings
 from shim.domain.admission import AdmissionGate
@@ -54,13 +55,16 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     readiness = providers.Singleton(Readiness)
 
-    http_client = providers.Resource(
-        open_http_client,
+    lmstudio_address = providers.Factory(
+        LMStudioAddress,
         base_url=settings.provided.lmstudio_url,
         api_token=settings.provided.lmstudio_api_token,
         connect_timeout=settings.provided.connect_timeout_seconds,
         read_timeout=settings.provided.read_timeout_seconds,
     )
+    http_client = providers.Resource(open_http_client, lmstudio_address)
+    # The streamed POSTs (completions, the /v1 relay) go through a leaner client of their own.
+    stream_client = providers.Resource(open_stream_client, lmstudio_address)
 
     lmstudio_catalog = providers.Singleton(
         LMStudioModelCatalog, client=http_client, retries=settings.provided.discovery_retries
@@ -74,7 +78,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.backend,
         lmstudio=providers.Singleton(
             LMStudioCompletionStreamer,
-            client=http_client,
+            client=stream_client,
             idle_seconds=settings.provided.idle_timeout_seconds,
         ),
         fake=providers.Singleton(FakeCompletionStreamer),
@@ -127,7 +131,7 @@ class Container(containers.DeclarativeContainer):
         selector=selector,
         passthrough=providers.Singleton(
             LMStudioPassthrough,
-            client=http_client,
+            client=stream_client,
             idle_seconds=settings.provided.idle_timeout_seconds,
         ),
         gate=gate,

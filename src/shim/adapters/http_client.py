@@ -1,21 +1,31 @@
-"""The one app-lifetime HTTP client shim uses to talk to its backend."""
+"""Where LM Studio is, and the app-lifetime httpx client for all but the streamed POSTs."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import NamedTuple
 
 import httpx
 
 
-async def open_http_client(
-    base_url: str,
-    api_token: str | None,
-    connect_timeout: float,
-    read_timeout: float,
-) -> AsyncIterator[httpx.AsyncClient]:
-    """Short connect timeout, long read timeout: a first request may wait minutes for a load."""
-    headers = {"Authorization": f"Bearer {api_token}"} if api_token else {}
-    timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+class LMStudioAddress(NamedTuple):
+    """Where LM Studio is and how long to wait for it, for both of shim's HTTP clients.
+
+    Short connect timeout, long read timeout: a first request may wait minutes for a load.
+    """
+
+    base_url: str
+    api_token: str | None
+    connect_timeout: float
+    read_timeout: float
+
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.api_token}"} if self.api_token else {}
+
+
+async def open_http_client(address: LMStudioAddress) -> AsyncIterator[httpx.AsyncClient]:
+    base_url, headers = address.base_url, address.headers()
+    timeout = httpx.Timeout(address.read_timeout, connect=address.connect_timeout)
     # httpcore checks every idle connection on each request: a small idle pool is faster.
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=8)
     async with httpx.AsyncClient(

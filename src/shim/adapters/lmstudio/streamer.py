@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Literal
 
-import httpx
 import msgspec
 
 from shim.adapters.lmstudio.payloads import chat_payload, completion_payload
 from shim.adapters.lmstudio.sse import SSEParser
 from shim.adapters.lmstudio.stream_wire import StreamChoice, StreamChunk
+from shim.adapters.lmstudio.streaming_http import StreamingClient
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
 from shim.adapters.lmstudio.upstream import (
     JSON_HEADERS,
@@ -36,7 +36,7 @@ _chunks = msgspec.json.Decoder(StreamChunk)
 
 
 class LMStudioCompletionStreamer(CompletionStreamer):
-    def __init__(self, client: httpx.AsyncClient, idle_seconds: float) -> None:
+    def __init__(self, client: StreamingClient, idle_seconds: float) -> None:
         self._client = client
         self._idle_seconds = idle_seconds
 

@@ -13,6 +13,7 @@ import msgspec
 import structlog
 
 from shim.adapters.lmstudio.idle_watch import IdleWatch
+from shim.adapters.lmstudio.streaming_http import StreamingClient, StreamingReply
 from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
 
 log = structlog.get_logger(__name__)
@@ -73,7 +74,7 @@ async def get(
 
 
 @contextmanager
-def transport_errors(client: httpx.AsyncClient, path: str) -> Iterator[None]:
+def transport_errors(client: StreamingClient | httpx.AsyncClient, path: str) -> Iterator[None]:
     """Connection failures, timeouts and resets, each as the domain error that names it."""
     try:
         yield
@@ -119,7 +120,7 @@ def _describe(error: Exception) -> str:
 
 
 async def pieces_of(
-    reply: httpx.Response, idle_seconds: float, path: str
+    reply: StreamingReply, idle_seconds: float, path: str
 ) -> AsyncGenerator[bytes, None]:
     """The body as it arrives; once it has begun, a gap longer than `idle_seconds` is an error.
 
