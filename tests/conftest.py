@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from shim.config import Settings
 from shim.logging_config import configure_logging
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
+from tests.support.raw_server import StartScripted, scripted_servers
 from tests.support.servers import free_port, serve, serve_config
 
 StartShim = Callable[..., str]
@@ -66,3 +67,10 @@ def start_shim(lmstudio: LMStudioDouble, tmp_path: Path) -> Iterator[StartShim]:
 @pytest.fixture
 def shim(start_shim: StartShim) -> str:
     return start_shim()
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[StartScripted]:
+    """Raw socket servers answering the bytes a test scripts, each with a stream client."""
+    async with scripted_servers() as start:
+        yield start
