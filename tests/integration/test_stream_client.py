@@ -93,3 +93,14 @@ async def test_a_request_the_server_dropped_unanswered_on_a_kept_connection_is_s
     assert await post(client) == (200, "a/b", [b"ok"])
     assert await post(client) == (200, "a/b", [b"again"])
     assert (server.connections, len(server.requests)) == (2, 3)
+
+
+async def test_an_interim_answer_is_passed_over(scripted) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await server.request(reader)
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await writer.drain()
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: a/b\r\ncontent-length: 5\r\n\r\nfinal")
+
+    server, client = await scripted(script)
+    assert await post(client) == (200, "a/b", [b"final"])

@@ -110,6 +110,9 @@ class Connection(asyncio.Protocol):
         self._raw_headers.append((name, value))
 
     def on_headers_complete(self) -> None:
+        if self._parser.get_status_code() < 200:
+            self._raw_headers = []  # an interim answer (100 Continue): the real one follows
+            return
         self.headers = {
             n.decode("latin-1").lower(): v.decode("latin-1") for n, v in self._raw_headers
         }
@@ -126,6 +129,8 @@ class Connection(asyncio.Protocol):
         self._wake()
 
     def on_message_complete(self) -> None:
+        if not self.status:
+            return  # the end of an interim answer
         self.complete = True
         self._in_use = False
         self._wake()
