@@ -8,6 +8,8 @@ import asyncio
 import httptools
 import httpx
 
+from shim.adapters.idle_watch import IdleWatch
+
 # Above this much unread body, stop reading from the socket until the reader catches up.
 BUFFER_LIMIT = 1 << 18
 
@@ -16,6 +18,7 @@ class Connection(asyncio.Protocol):
     def __init__(self, loop: asyncio.AbstractEventLoop, read_timeout: float) -> None:
         self._loop = loop
         self._read_timeout = read_timeout
+        self._watch = IdleWatch(read_timeout)
         self._transport: asyncio.Transport | None = None
         self._parser = httptools.HttpResponseParser(self)
         self._waiter: asyncio.Future[None] | None = None
@@ -60,12 +63,16 @@ class Connection(asyncio.Protocol):
         """Until something arrives; the read timeout bounds each wait, as httpx's does."""
         if self._error is not None:
             raise self._error
-        waiter = self._waiter = self._loop.create_future()
-        timer = self._loop.call_later(self._read_timeout, self._timed_out)
+        self._waiter = self._loop.create_future()
+        self._watch.read_started()
         try:
-            await waiter
+            await self._waiter
+        except asyncio.CancelledError:
+            if not self._watch.caused_cancellation():
+                raise
+            self._fail(httpx.ReadTimeout(f"nothing for {self._read_timeout:g} s"))
         finally:
-            timer.cancel()
+            self._watch.read_ended()
             self._waiter = None
         if self._error is not None:
             raise self._error
@@ -77,6 +84,7 @@ class Connection(asyncio.Protocol):
         return self.complete and not self._body and self._keep_alive and self.usable()
 
     def close(self) -> None:
+        self._watch.stop()
         if self._transport is not None:
             self._transport.close()
 
@@ -97,6 +105,7 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._lost = True
+        self._watch.stop()
         if self.status and not self._raw_framing():
             self.complete = True  # a body without a length ends with the connection
         if self._in_use and not self.complete:
@@ -139,9 +148,6 @@ class Connection(asyncio.Protocol):
         return "content-length" in self.headers or "chunked" in self.headers.get(
             "transfer-encoding", ""
         )
-
-    def _timed_out(self) -> None:
-        self._fail(httpx.ReadTimeout(f"nothing for {self._read_timeout:g} s"))
 
     def _fail(self, error: httpx.TransportError) -> None:
         if self._error is None:

@@ -12,7 +12,7 @@ import httpx
 import msgspec
 import structlog
 
-from shim.adapters.lmstudio.idle_watch import IdleWatch
+from shim.adapters.idle_watch import IdleWatch
 from shim.adapters.lmstudio.streaming_http import StreamingClient, StreamingReply
 from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
 
@@ -74,7 +74,7 @@ async def get(
 
 
 @contextmanager
-def transport_errors(client: StreamingClient | httpx.AsyncClient, path: str) -> Iterator[None]:
+def transport_errors(client: StreamingClient, path: str) -> Iterator[None]:
     """Connection failures, timeouts and resets, each as the domain error that names it."""
     try:
         yield

@@ -1,4 +1,5 @@
-"""A limit on how long one read of a streamed body may wait, with one timer per body.
+"""A limit on how long one read of a streamed body may wait, with one timer per body (or per
+connection, for the stream client's read timeout).
 
 `asyncio.timeout` around every read costs about 4 µs a read (a context, a timer, a reschedule);
 a 2,000-token answer arrives in some 40 reads. Here reads only note when they started, and a
