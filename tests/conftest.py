@@ -69,6 +69,15 @@ def shim(start_shim: StartShim) -> str:
     return start_shim()
 
 
+@pytest.fixture(scope="module")
+def module_shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
+    """One default shim for a whole module (each start costs ~0.2 s), for modules whose tests
+    change no settings; they take it as their `shim`, with the double reset per test."""
+    settings = Settings(lmstudio_url=lmstudio_server.url, port=free_port())
+    with serve_config(server_config(settings)) as url:
+        yield url
+
+
 @pytest.fixture
 async def scripted() -> AsyncIterator[StartScripted]:
     """Raw socket servers answering the bytes a test scripts, each with a stream client."""

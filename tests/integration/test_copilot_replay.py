@@ -6,17 +6,14 @@ Copilot checks /api/version, lists /api/tags, asks /api/show for each model, the
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 
-from shim.cli import server_config
 from shim.config import Settings
 from tests.support.lmstudio_double import LMStudioDouble
-from tests.support.servers import free_port, serve_config
 from tests.support.sse_scripts import content_script, tool_call_script
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -60,17 +57,10 @@ class Streamed:
     done: bool = False
 
 
-@pytest.fixture(scope="module")
-def shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
-    """One default shim for the module (each start costs ~0.2 s); tests needing settings start their own."""
-    settings = Settings(lmstudio_url=lmstudio_server.url, port=free_port())
-    with serve_config(server_config(settings)) as url:
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def _fresh_double(lmstudio: LMStudioDouble) -> None:
-    """Every test starts from a reset double, whether or not it inspects it."""
+@pytest.fixture
+def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
+    """The module's shim, in front of a double reset for this test."""
+    return module_shim
 
 
 def copilot(base_url: str, authorization: str = NO_KEY) -> httpx.Client:

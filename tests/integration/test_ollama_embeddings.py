@@ -1,36 +1,25 @@
 """The official `ollama` client embeds through shim: /api/embed normalises, /api/embeddings does not."""
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import ollama
 import pytest
 
-from shim.cli import server_config
-from shim.config import Settings
 from tests.support import lmstudio_extras
 from tests.support.lmstudio_double import ROUTES, LMStudioDouble
 from tests.support.lmstudio_extras import vector
-from tests.support.servers import free_port, serve_config
 
 NOMIC = "text-embedding-nomic-embed-text-v1.5"
 QWEN = "qwen3.6-35b-a3b-mtp"
 WIDTH = 8  # the double's default embedding width
 
 
-@pytest.fixture(scope="module")
-def shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
-    """One default shim for the module (each start costs ~0.2 s); these tests change no settings."""
-    settings = Settings(lmstudio_url=lmstudio_server.url, port=free_port())
-    with serve_config(server_config(settings)) as url:
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def _fresh_double(lmstudio: LMStudioDouble) -> None:
-    """Every test starts from a reset double, whether or not it inspects it."""
+@pytest.fixture
+def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
+    """The module's shim, in front of a double reset for this test."""
+    return module_shim
 
 
 def raw(text: str, size: int = WIDTH) -> list[float]:

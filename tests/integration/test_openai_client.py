@@ -4,17 +4,13 @@ import array
 import base64
 import json
 import math
-from collections.abc import Iterator
 
 import httpx
 import openai
 import pytest
 
-from shim.cli import server_config
-from shim.config import Settings
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.lmstudio_extras import vector
-from tests.support.servers import free_port, serve_config
 from tests.support.sse_scripts import completion_script, content_script, error_event
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -33,17 +29,10 @@ MESSAGE_EVENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
-    """One default shim for the module (each start costs ~0.2 s); tests needing settings start their own."""
-    settings = Settings(lmstudio_url=lmstudio_server.url, port=free_port())
-    with serve_config(server_config(settings)) as url:
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def _fresh_double(lmstudio: LMStudioDouble) -> None:
-    """Every test starts from a reset double, whether or not it inspects it."""
+@pytest.fixture
+def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
+    """The module's shim, in front of a double reset for this test."""
+    return module_shim
 
 
 def client(url: str) -> openai.OpenAI:
