@@ -2,9 +2,10 @@
 
 httpx spends some 300 µs of CPU on each request and parses chunked bodies in Python. Here a
 request is one write, httptools' C parser cuts the answer, and the body is read straight from
-the protocol's buffer: a request costs a few tens of µs. It offers what those call sites use,
-`stream()` with httpx's reply attributes, and raises httpx's exceptions, so one error mapping
-serves both clients. Everything else still goes through the app's httpx client.
+the protocol's buffer (in bench/, a small chat's server CPU fell from ~730 to ~290 µs). It
+offers what those call sites use, `stream()` with httpx's reply attributes, and raises httpx's
+exceptions, so one error mapping serves both clients. Everything else still goes through the
+app's httpx client.
 """
 
 from __future__ import annotations
