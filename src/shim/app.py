@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -30,7 +28,7 @@ from shim.api.dependencies import (
     SERVER_INFO,
 )
 from shim.api.errors import EXCEPTION_HANDLERS
-from shim.api.fast_protocol import answering_protocol
+from shim.api.fast_protocol import Answering, AnswersPublisher
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
 from shim.api.ollama.discovery_answers import DiscoveryAnswers
 from shim.api.request_context import AccessLog, RequestContextMiddleware
@@ -41,15 +39,8 @@ from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog
 
 
-@dataclass(frozen=True)
-class ServedApp:
-    """The ASGI app and the uvicorn protocol that answers ready requests before it."""
-
-    asgi: ASGIApp
-    protocol: type[asyncio.Protocol]
-
-
-def create_app(container: Container) -> ServedApp:
+def create_app(container: Container) -> ASGIApp:
+    """The whole app; served by uvicorn with `AnsweringProtocol`, it answers discovery early."""
     settings = container.settings()
     server_info = ServerInfo(
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
@@ -86,7 +77,7 @@ def create_app(container: Container) -> ServedApp:
         admits.append(guard.admits)
     access = AccessLog()
     answers = DiscoveryAnswers(services.catalog_snapshot, server_info, admits)
-    return ServedApp(RequestContextMiddleware(app, access), answering_protocol(answers, access))
+    return AnswersPublisher(RequestContextMiddleware(app, access), Answering(answers, access))
 
 
 class Services:

@@ -13,6 +13,7 @@ import msgspec
 import structlog
 import uvicorn
 
+from shim.api.fast_protocol import AnsweringProtocol
 from shim.api.openapi import openapi_document
 from shim.api.ops.readiness import Readiness
 from shim.app import create_app
@@ -94,10 +95,9 @@ class DrainingServer(uvicorn.Server):
 
 def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:
     """Ollama sends no Server header, and shim writes its own access line."""
-    app = create_app(container or Container(settings=settings))
     return uvicorn.Config(
-        app.asgi,
-        http=app.protocol,
+        create_app(container or Container(settings=settings)),
+        http=AnsweringProtocol,
         host=settings.host,
         port=settings.port,
         log_config=None,

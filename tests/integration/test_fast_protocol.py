@@ -13,7 +13,13 @@ import pytest
 import uvicorn
 from uvicorn.server import ServerState
 
-from shim.api.fast_protocol import ReadyAnswer, answering_protocol
+from shim.api.fast_protocol import (
+    ANSWERING_STATE_KEY,
+    Answering,
+    AnsweringProtocol,
+    AnswersPublisher,
+    ReadyAnswer,
+)
 from shim.api.request_context import AccessLog
 from tests.support.log_capture import LogCapture
 from tests.support.servers import free_port, serve_config
@@ -41,20 +47,26 @@ class SpyApp:
         await send({"type": "http.response.body", "body": b"app"})
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[int, SpyApp]]:
-    app, port = SpyApp(), free_port()
-    config = uvicorn.Config(
-        app,
+def answering_config(app: SpyApp, **options: Any) -> uvicorn.Config:
+    """The app publishes its answers at lifespan startup; the protocol takes them from there."""
+    return uvicorn.Config(
+        AnswersPublisher(app, Answering(Answers(), AccessLog())),
         host="127.0.0.1",
-        port=port,
-        http=answering_protocol(Answers(), AccessLog()),
+        port=free_port(),
+        http=AnsweringProtocol,
         log_config=None,
         access_log=False,
-        lifespan="off",
+        lifespan="on",
+        **options,
     )
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[int, SpyApp]]:
+    app = SpyApp()
+    config = answering_config(app)
     with serve_config(config):
-        yield port, app
+        yield config.port, app
 
 
 Answer = tuple[bytes, dict[bytes, bytes], bytes]
@@ -144,16 +156,17 @@ def test_a_safe_request_id_is_echoed_and_the_access_line_written(
     )
 
 
+def test_without_published_answers_every_request_goes_to_the_app() -> None:
+    app = SpyApp()
+    config = answering_config(app)
+    config.lifespan = "off"
+    with serve_config(config):
+        ((_, _, body),) = exchange(config.port, get("/ready"), 1)
+    assert (body, app.paths) == (b"app", ["/ready"])
+
+
 def test_over_uvicorns_concurrency_limit_the_refusal_stands() -> None:
-    config = uvicorn.Config(
-        SpyApp(),
-        host="127.0.0.1",
-        port=free_port(),
-        http=answering_protocol(Answers(), AccessLog()),
-        limit_concurrency=1,
-        log_config=None,
-        lifespan="off",
-    )
+    config = answering_config(SpyApp(), limit_concurrency=1)
     with serve_config(config):
         ((status, _, body),) = exchange(config.port, get("/ready"), 1)
     assert (status, body) == (b"HTTP/1.1 503 Service Unavailable", b"Service Unavailable")
@@ -176,9 +189,9 @@ class Transport(asyncio.Transport):
 
 async def test_while_the_client_is_not_reading_the_app_answers_after_the_pause() -> None:
     app, transport, state = SpyApp(), Transport(), ServerState()
-    protocol_class = answering_protocol(Answers(), AccessLog())
-    config = uvicorn.Config(app, http=protocol_class, log_config=None, lifespan="off")
-    protocol = protocol_class(config=config, server_state=state, app_state={})
+    config = uvicorn.Config(app, http=AnsweringProtocol, log_config=None, lifespan="off")
+    answering = {ANSWERING_STATE_KEY: Answering(Answers(), AccessLog())}
+    protocol = AnsweringProtocol(config=config, server_state=state, app_state=answering)
     protocol.connection_made(transport)
     protocol.pause_writing()
     protocol.data_received(get("/ready"))

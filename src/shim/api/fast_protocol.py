@@ -5,6 +5,10 @@ middleware: for a pre-encoded answer that is nearly all a request costs (wrk: ~1
 requests/s of a bare ASGI hello-world). Whatever the answers cannot settle at once goes to the
 app unchanged, as do requests while the client is not reading (uvicorn's write pause) or while
 uvicorn is refusing work over its concurrency limit.
+
+The app hands the protocol its answers through uvicorn's lifespan state (which uvicorn gives
+every protocol it makes), so the protocol is a plain class: with several worker processes each
+one builds its own app and its protocols find that app's answers.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from uvicorn.protocols.http.httptools_impl import (
     RequestResponseCycle,
 )
 
-from shim.api.asgi import Scope
+from shim.api.asgi import ASGIApp, Receive, Scope, Send
 from shim.api.request_context import REQUEST_ID_HEADER, AccessLog, request_id_of
 
 
@@ -33,21 +37,47 @@ class ReadyAnswers(Protocol):
         """The answer to this request if it is known without waiting, else None."""
 
 
-class AnsweringProtocol(HttpToolsProtocol):
+class Answering(NamedTuple):
     answers: ReadyAnswers
     access: AccessLog
+
+
+ANSWERING_STATE_KEY = "shim.answering"
+
+
+class AnswersPublisher:
+    """The app, which at lifespan startup leaves its answers where the protocol looks for them."""
+
+    def __init__(self, app: ASGIApp, answering: Answering) -> None:
+        self.app = app
+        self._answering = answering
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan" and "state" in scope:
+            scope["state"][ANSWERING_STATE_KEY] = self._answering
+        await self.app(scope, receive, send)
+
+
+class AnsweringProtocol(HttpToolsProtocol):
+    """Without published answers (lifespan off, another app) it is uvicorn's protocol as is."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answering: Answering | None = self.app_state.get(ANSWERING_STATE_KEY)
 
     # uvicorn calls this once per request, pipelined ones included, when its turn comes.
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         answer = None
-        if app is self.app and not self.flow.write_paused:
-            answer = self.answers.ready(cast(Scope, cycle.scope))
+        if self._answering is not None and app is self.app and not self.flow.write_paused:
+            answer = self._answering.answers.ready(cast(Scope, cycle.scope))
         if answer is None:
             super()._start_asgi_task(cycle, app)
         else:
-            self._write(cycle, answer)
+            self._write(cycle, answer, self._answering)
 
-    def _write(self, cycle: RequestResponseCycle, answer: ReadyAnswer) -> None:
+    def _write(
+        self, cycle: RequestResponseCycle, answer: ReadyAnswer, answering: Answering
+    ) -> None:
         started = time.perf_counter()
         scope = cast(Scope, cycle.scope)
         request_id = request_id_of(scope)
@@ -65,11 +95,6 @@ class AnsweringProtocol(HttpToolsProtocol):
         if not cycle.keep_alive:
             self.transport.close()
         self.on_response_complete()
-        if self.access.enabled:
+        if answering.access.enabled:
             sent, request_text = len(body), request_id.decode()
-            self.access.line(scope, answer.status, sent, started, request_id=request_text)
-
-
-def answering_protocol(answers: ReadyAnswers, access: AccessLog) -> type[AnsweringProtocol]:
-    """The protocol class to hand to uvicorn (its `http` setting), bound to these answers."""
-    return type("AnsweringProtocol", (AnsweringProtocol,), {"answers": answers, "access": access})
+            answering.access.line(scope, answer.status, sent, started, request_id=request_text)
