@@ -67,13 +67,13 @@ class AnsweringProtocol(HttpToolsProtocol):
 
     # uvicorn calls this once per request, pipelined ones included, when its turn comes.
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
-        answer = None
-        if self._answering is not None and app is self.app and not self.flow.write_paused:
-            answer = self._answering.answers.ready(cast(Scope, cycle.scope))
-        if answer is None:
-            super()._start_asgi_task(cycle, app)
-        else:
-            self._write(cycle, answer, self._answering)
+        answering = self._answering
+        if answering is not None and app is self.app and not self.flow.write_paused:
+            answer = answering.answers.ready(cast(Scope, cycle.scope))
+            if answer is not None:
+                self._write(cycle, answer, answering)
+                return
+        super()._start_asgi_task(cycle, app)
 
     def _write(
         self, cycle: RequestResponseCycle, answer: ReadyAnswer, answering: Answering
