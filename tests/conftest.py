@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from shim.cli import server_config
 from shim.config import Settings
 from shim.logging_config import configure_logging
+from shim.server import server_config
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
 from tests.support.raw_server import StartScripted, scripted_servers

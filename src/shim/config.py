@@ -45,6 +45,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_queue: Annotated[int, msgspec.Meta(ge=0)] = 512
     state_dir: str = ""
     download_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
+    workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))

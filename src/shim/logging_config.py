@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Mapping, MutableMapping
 from typing import Any, TextIO
 
 import msgspec
@@ -21,12 +23,23 @@ def _dumps(event: Any, **_: Any) -> str:
     return _encoder.encode(event).decode()
 
 
+def process_id_adder(pid: int) -> Processor:
+    def add_process_id(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
+        event["pid"] = pid
+        return event
+
+    return add_process_id
+
+
 def renders_json(log_format: str, stream: TextIO) -> bool:
     """JSON for machines; a terminal gets readable lines unless JSON is asked for."""
     return log_format == "json" or (log_format == "auto" and not stream.isatty())
 
 
-def configure_logging(level: str, log_format: str, stream: TextIO | None = None) -> None:
+def configure_logging(
+    level: str, log_format: str, stream: TextIO | None = None, *, worker: bool = False
+) -> None:
+    """`worker`: one of several processes, whose lines then carry its process id."""
     stream = stream or sys.stderr
     as_json = renders_json(log_format, stream)
     shared: list[Processor] = [
@@ -35,6 +48,8 @@ def configure_logging(level: str, log_format: str, stream: TextIO | None = None)
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    if worker:
+        shared.append(process_id_adder(os.getpid()))
     renderer: Processor
     if as_json:
         shared.append(structlog.processors.dict_tracebacks)

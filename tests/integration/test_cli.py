@@ -3,11 +3,11 @@
 import os
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import httpx
 
-from tests.support.servers import free_port
+from tests.support.shim_process import running_shim
 
 
 def run_shim(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
@@ -20,23 +20,11 @@ def run_shim(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
-def test_python_dash_m_serves_with_flags_over_environment() -> None:
-    port = free_port()
-    process = run_shim("serve", "--port", str(port), env={"SHIM_BACKEND": "fake", "SHIM_PORT": "1"})
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/api/tags")
-                break
-            except httpx.ConnectError:
-                assert process.poll() is None, process.communicate()[1]
-                assert time.monotonic() < deadline, "shim did not start"
-                time.sleep(0.1)
-        assert response.json()["models"][0]["name"] == "fake/thinker-8b:latest"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def test_python_dash_m_serves_with_flags_over_environment(tmp_path: Path) -> None:
+    env = {"SHIM_BACKEND": "fake", "SHIM_PORT": "1"}  # running_shim passes --port
+    with running_shim(tmp_path / "log", env) as shim:
+        response = httpx.get(shim.url + "/api/tags")
+    assert response.json()["models"][0]["name"] == "fake/thinker-8b:latest"
 
 
 def test_bad_setting_exits_non_zero_with_one_line() -> None:

@@ -2,8 +2,8 @@ import pytest
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from shim.api.fast_protocol import AnsweringProtocol
-from shim.cli import server_config
 from shim.config import MIB, Settings, SettingsError, load_settings
+from shim.server import server_config
 
 
 def test_defaults_match_ollama_and_lm_studio() -> None:
@@ -12,6 +12,7 @@ def test_defaults_match_ollama_and_lm_studio() -> None:
     assert settings.lmstudio_url == "http://localhost:1234"
     assert settings.max_request_bytes == 100 * MIB
     assert settings.backend == "lmstudio"
+    assert settings.workers == 1
 
 
 def test_reads_every_setting_from_shim_variables() -> None:
@@ -76,6 +77,8 @@ def test_state_lives_in_the_xdg_state_directory_by_default() -> None:
         ({"SHIM_MODEL_ALIASES": "no-equals-sign"}, {}, "SHIM_MODEL_ALIASES='no-equals-sign'"),
         ({"SHIM_MAX_REQUEST_BYTES": "0"}, {}, "SHIM_MAX_REQUEST_BYTES='0'"),
         ({"SHIM_READ_TIMEOUT_SECONDS": "soon"}, {}, "SHIM_READ_TIMEOUT_SECONDS='soon'"),
+        ({}, {"workers": "0"}, "--workers='0'"),
+        ({"SHIM_WORKERS": "65"}, {}, "SHIM_WORKERS='65'"),
     ],
 )
 def test_bad_values_fail_with_one_line_naming_the_source(

@@ -1,0 +1,98 @@
+"""Several worker processes on one port: uvicorn's supervisor, shim's app built in each worker.
+
+The parent binds the socket and keeps `workers` processes alive (a worker that dies is
+replaced). Each worker is a fresh interpreter (spawned): it receives the parent's final
+Settings, builds its own container and app, and serves connections the kernel hands it. The
+workers share nothing else but one stop flag, so `/readyz` turns to `draining` in all of them
+at once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import socket
+import threading
+
+import structlog
+import uvicorn
+from dependency_injector import providers
+from uvicorn.supervisors import Multiprocess
+
+from shim.api.asgi import ASGIApp
+from shim.api.ops.readiness import Readiness, StopFlag
+from shim.app import create_app
+from shim.config import Settings
+from shim.container import Container
+from shim.logging_config import configure_logging
+from shim.runtime import settle_heap
+from shim.server import uvicorn_config
+
+log = structlog.get_logger(__name__)
+
+
+def serve_workers(settings: Settings) -> None:
+    stop_flag = multiprocessing.get_context("spawn").Event()
+    config = uvicorn_config(
+        WorkerApp(settings, stop_flag), settings, factory=True, workers=settings.workers
+    )
+    listener = config.bind_socket()
+    try:
+        WorkerSupervisor(config, listener, stop_flag, settings.shutdown_delay_seconds).run()
+    finally:
+        listener.close()
+
+
+class WorkerApp:
+    """Sent to each worker (pickled); called there, it builds that worker's app."""
+
+    def __init__(self, settings: Settings, stop_flag: StopFlag) -> None:
+        self.settings = settings
+        self.stop_flag = stop_flag
+
+    def __call__(self) -> ASGIApp:
+        configure_logging(self.settings.log_level, self.settings.log_format, worker=True)
+        container = Container(settings=self.settings)
+        container.readiness.override(providers.Object(Readiness(self.stop_flag)))
+        app = create_app(container)
+        settle_heap()
+        return app
+
+
+class WorkerSupervisor(Multiprocess):
+    """uvicorn's supervisor, stopping like one shim: on the first SIGTERM or SIGINT every worker
+    reports unready, and only after the delay are they told to stop (a second signal stops at
+    once). Workers that end meanwhile are not replaced."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        listener: socket.socket,
+        stop_flag: StopFlag,
+        delay_seconds: float,
+    ) -> None:
+        super().__init__(config, [listener])
+        self._stop_flag = stop_flag
+        self._delay_seconds = delay_seconds
+
+    def handle_term(self) -> None:
+        self._drain()
+
+    def handle_int(self) -> None:
+        self._drain()
+
+    def keep_subprocess_alive(self) -> None:
+        if not self._stop_flag.is_set():
+            super().keep_subprocess_alive()
+
+    def _drain(self) -> None:
+        if self._stop_flag.is_set() or not self._delay_seconds:
+            self._stop_flag.set()
+            self.should_exit.set()
+            return
+        self._stop_flag.set()
+        log.info(
+            "shutdown.draining", delay_seconds=self._delay_seconds, workers=len(self.processes)
+        )
+        timer = threading.Timer(self._delay_seconds, self.should_exit.set)
+        timer.daemon = True
+        timer.start()

@@ -1,0 +1,67 @@
+"""`--workers 2`: one port, two spawned processes that each build the whole app from the
+parent's final Settings; a worker that dies is replaced."""
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import ollama
+
+from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.shim_process import ShimProcess, running_shim
+from tests.support.sse_scripts import content_script
+
+MODEL = "qwen3.6-35b-a3b-mtp"
+HELLO = [{"role": "user", "content": "hello"}]
+
+
+def worker_env(lmstudio: LMStudioDouble, tmp_path: Path) -> dict[str, str]:
+    # Flags override the environment in the workers too: the tests' flags win over these.
+    return {
+        "SHIM_LMSTUDIO_URL": lmstudio.url,
+        "SHIM_STATE_DIR": str(tmp_path / "state"),
+        "SHIM_LOG_FORMAT": "json",
+        "SHIM_WORKERS": "3",
+        "SHIM_OLLAMA_VERSION": "0.9.0",
+    }
+
+
+def wait_for_workers(
+    shim: ShimProcess, count: int, exclude: frozenset[int] = frozenset()
+) -> set[int]:
+    deadline = time.monotonic() + 20
+    while len(pids := shim.worker_pids() - exclude) < count:
+        assert time.monotonic() < deadline, f"workers: {pids}"
+        time.sleep(0.1)
+    return pids
+
+
+def test_two_workers_serve_the_ollama_client(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
+    lmstudio.chat_script = content_script(["Hel", "lo"])
+    env = worker_env(lmstudio, tmp_path)
+    flags = ("--workers", "2", "--ollama-version", "0.12.1")
+    with running_shim(tmp_path / "log", env, *flags) as shim:
+        workers = wait_for_workers(shim, 2)
+        assert len(workers) == 2
+        client = ollama.Client(host=shim.url)
+        for _ in range(4):  # each on a new connection, whichever worker takes it
+            assert MODEL + ":latest" in [m.model for m in client.list().models]
+            assert client.chat(model=MODEL, messages=HELLO).message.content == "Hello"
+            client = ollama.Client(host=shim.url)
+        assert httpx.get(shim.url + "/api/version").json() == {"version": "0.12.1"}
+    access = [line for line in shim.log_lines() if line["event"] == "request"]
+    assert {line["path"] for line in access} >= {"/api/tags", "/api/chat", "/api/version"}
+    assert {line["pid"] for line in access} <= workers, "each line names the worker that wrote it"
+
+
+def test_a_worker_that_dies_is_replaced(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
+    with running_shim(tmp_path / "log", worker_env(lmstudio, tmp_path), "--workers", "2") as shim:
+        first, second = sorted(wait_for_workers(shim, 2))
+        os.kill(first, signal.SIGKILL)
+        replaced = wait_for_workers(shim, 2, exclude=frozenset({first}))
+        assert second in replaced
+        assert first not in replaced
+        for _ in range(4):
+            assert httpx.get(shim.url + "/api/tags").status_code == 200

@@ -1,0 +1,90 @@
+"""`python -m shim serve` as a child process: started, waited for, inspected, stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.servers import free_port
+
+
+@dataclass
+class ShimProcess:
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        """The JSON lines written so far (the service logs JSON when not on a terminal)."""
+        lines = self.log_path.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+    def worker_pids(self) -> set[int]:
+        """The spawned worker processes among the service's children."""
+        return {
+            pid
+            for pid in children_of(self.process.pid)
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        }
+
+
+def children_of(parent: int) -> set[int]:
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
+            continue
+        # The fields after the command name (which may hold spaces): state, then the parent id.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            children.add(int(entry.name))
+    return children
+
+
+@contextmanager
+def running_shim(log_path: Path, env: dict[str, str], *args: str) -> Iterator[ShimProcess]:
+    """Serve on a free port until the block ends, then stop with SIGTERM (SIGKILL if stuck)."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "shim", "serve", "--port", str(port), *args],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    shim = ShimProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_until_serving(shim)
+        yield shim
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_serving(shim: ShimProcess) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert shim.process.poll() is None, shim.log_path.read_text()
+        try:
+            httpx.get(shim.url + "/healthz")
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise AssertionError("shim did not start")
