@@ -103,6 +103,7 @@ class Container(containers.DeclarativeContainer):
         CachedModelCatalog,
         source=providers.Singleton(AliasingCatalog, source=backend_catalog, store=alias_store),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
+        revision=alias_store.provided.revision,
     )
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases

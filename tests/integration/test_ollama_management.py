@@ -6,6 +6,7 @@ import httpx
 import ollama
 import pytest
 
+from tests.conftest import StartShim
 from tests.support.lmstudio_double import LMStudioDouble
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -116,6 +117,21 @@ def test_aliases_survive_a_restart(start_shim) -> None:
     assert (
         httpx.post(second + "/api/show", json={"model": "keeper"}).json()["system"] == "remember me"
     )
+
+
+def test_workers_sharing_a_state_directory_see_each_others_aliases_at_once(
+    start_shim: StartShim,
+) -> None:
+    """Two shims on one state directory stand for two workers; each caches the model list for
+    a minute, yet an alias made or removed through one is known to the other on its next request."""
+    made_by, asked = start_shim(model_cache_ttl_seconds=60), start_shim(model_cache_ttl_seconds=60)
+    assert "shared:latest" not in names(asked)
+    ollama.Client(host=made_by).copy(MODEL, "shared")
+    assert "shared:latest" in names(asked)
+    assert ollama.Client(host=asked).show("shared").details.family
+    ollama.Client(host=made_by).delete("shared")
+    assert "shared:latest" not in names(asked)
+    assert httpx.post(asked + "/api/show", json={"model": "shared"}).status_code == 404
 
 
 def test_push_is_an_honest_error(shim: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog
@@ -13,24 +13,35 @@ Models = tuple[ModelRecord, ...]
 
 
 class CachedModelCatalog(ModelCatalog):
-    """Serves the model list from memory for `ttl_seconds`; concurrent misses share one fetch."""
+    """Serves the model list from memory for `ttl_seconds`; concurrent misses share one fetch.
+
+    `revision` tells of changes made elsewhere (another worker's new alias): the list is kept
+    only while it returns what it returned before the list was fetched.
+    """
 
     def __init__(
         self,
         source: ModelCatalog,
         ttl_seconds: float,
+        revision: Callable[[], Hashable] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._source = source
         self._ttl = ttl_seconds
+        self._revision = revision
         self._clock = clock
         self._models: Models | None = None
         self._expires_at = 0.0
+        self._fetched_revision: Hashable = None
         self._generation = 0
         self._inflight: asyncio.Future[Models] | None = None
 
     def snapshot(self) -> Models | None:
-        if self._models is not None and self._clock() < self._expires_at:
+        if (
+            self._models is not None
+            and self._clock() < self._expires_at
+            and self._revision() == self._fetched_revision
+        ):
             return self._models
         return None
 
@@ -50,6 +61,7 @@ class CachedModelCatalog(ModelCatalog):
         self._expires_at = 0.0
 
     async def _fetch(self, generation: int) -> Models:
+        revision = self._revision()  # asked first: a change during the fetch means fetch again
         try:
             models = tuple(await self._source.list_models())
         finally:
@@ -57,6 +69,7 @@ class CachedModelCatalog(ModelCatalog):
         self._models = models
         if generation == self._generation:
             self._expires_at = self._clock() + self._ttl
+            self._fetched_revision = revision
         return models
 
 

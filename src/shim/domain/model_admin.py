@@ -38,15 +38,13 @@ class ModelAdmin:
         return record
 
     async def delete(self, name: str) -> None:
-        aliases = await self._store.load()
-        key = alias_key(name).casefold()
-        kept = [alias for alias in aliases if alias.name.casefold() != key]
-        if len(kept) == len(aliases):
+        key = alias_key(name)
+        before = await self._store.update(lambda aliases: without(aliases, key))
+        if len(without(before, key)) == len(before):
             await self._selector.resolve(name)  # unknown names are a plain "not found"
             raise Unsupported(
                 f"shim cannot delete LM Studio's models; delete '{name}' in LM Studio"
             )
-        await self._store.save(kept)
         self._on_models_changed()
 
     async def _save(self, name: str, target: ModelRecord, defaults: ModelDefaults) -> None:
@@ -54,11 +52,10 @@ class ModelAdmin:
         if not is_valid_name(key):
             raise InvalidRequest(f'destination "{name}" is invalid')
         await self._refuse_backend_name(name)
-        aliases = [a for a in await self._store.load() if a.name.casefold() != key.casefold()]
         alias = Alias(
             name=key, target=target.upstream_key, defaults=defaults, created_at=self._clock()
         )
-        await self._store.save([*aliases, alias])
+        await self._store.update(lambda aliases: [*without(aliases, key), alias])
         self._on_models_changed()
 
     async def _refuse_backend_name(self, name: str) -> None:
@@ -70,3 +67,9 @@ class ModelAdmin:
             raise InvalidRequest(
                 f'destination "{name}" is invalid: LM Studio has a model by that name'
             )
+
+
+def without(aliases: list[Alias], key: str) -> list[Alias]:
+    """The aliases but the one named `key`, in any case."""
+    folded = key.casefold()
+    return [alias for alias in aliases if alias.name.casefold() != folded]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -89,16 +89,24 @@ class Alias(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
+AliasChange = Callable[[list[Alias]], list[Alias]]
+
+
 class AliasStore(Protocol):
-    """Keeps aliases across restarts (a file today; a shared store later)."""
+    """Keeps aliases across restarts, shared by every worker process."""
 
     @abstractmethod
     async def load(self) -> list[Alias]:
         """Every saved alias."""
 
     @abstractmethod
-    async def save(self, aliases: list[Alias]) -> None:
-        """Replace the saved aliases with these."""
+    async def update(self, change: AliasChange) -> list[Alias]:
+        """Save `change(saved)` in one step no other writer, in any process, comes between;
+        return the aliases as they were before."""
+
+    @abstractmethod
+    def revision(self) -> Hashable:
+        """Cheap to ask, and different once the saved aliases have changed (by anyone)."""
 
 
 class PullProgress(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,15 +1,16 @@
+import asyncio
+import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from shim.adapters.state.alias_file import AliasFile
 from shim.domain.completion import Sampling
 from shim.domain.errors import ShimError
 from shim.domain.models import ModelDefaults
-from shim.domain.ports import Alias
-
-pytestmark = pytest.mark.anyio
+from shim.domain.ports import Alias, AliasChange
 
 ALIAS = Alias(
     name="pirate",
@@ -19,19 +20,61 @@ ALIAS = Alias(
 )
 
 
+def add(alias: Alias) -> AliasChange:
+    return lambda aliases: [*aliases, alias]
+
+
+@pytest.mark.anyio
 async def test_round_trips_through_a_new_store(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "aliases.json"
-    await AliasFile(path).save([ALIAS])
+    assert await AliasFile(path).update(add(ALIAS)) == [], "the aliases as they were"
     assert await AliasFile(path).load() == [ALIAS]
-    assert not [p for p in path.parent.iterdir() if p.name != "aliases.json"], (
-        "no temporary files left"
-    )
+    assert sorted(p.name for p in path.parent.iterdir()) == [".aliases.json.lock", "aliases.json"]
 
 
+@pytest.mark.anyio
+async def test_the_revision_changes_with_every_change_and_only_then(tmp_path: Path) -> None:
+    store = AliasFile(tmp_path / "aliases.json")
+    assert store.revision() is None
+    await store.update(add(ALIAS))
+    first = store.revision()
+    assert first is not None
+    await store.update(lambda aliases: aliases)
+    assert store.revision() == first, "an update that changes nothing writes nothing"
+    second = msgspec.structs.replace(ALIAS, name="parrot")
+    await AliasFile(tmp_path / "aliases.json").update(add(second))
+    assert store.revision() != first, "a change through another store (worker) shows"
+
+
+def add_many_in_a_process(path: Path, prefix: str, count: int) -> None:
+    async def add_each() -> None:
+        store = AliasFile(path)
+        for number in range(count):
+            await store.update(add(msgspec.structs.replace(ALIAS, name=f"{prefix}{number}")))
+
+    asyncio.run(add_each())
+
+
+def test_processes_changing_aliases_at_once_lose_nothing(tmp_path: Path) -> None:
+    path, spawn = tmp_path / "aliases.json", multiprocessing.get_context("spawn")
+    writers = [
+        spawn.Process(target=add_many_in_a_process, args=(path, prefix, 100)) for prefix in "ab"
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert [writer.exitcode for writer in writers] == [0, 0]
+    names = {alias.name for alias in asyncio.run(AliasFile(path).load())}
+    assert names == {f"{prefix}{n}" for prefix in "ab" for n in range(100)}
+
+
+@pytest.mark.anyio
 async def test_a_missing_file_means_no_aliases(tmp_path: Path) -> None:
     assert await AliasFile(tmp_path / "none.json").load() == []
 
 
+@pytest.mark.anyio
 async def test_a_corrupt_file_is_reported_not_ignored(tmp_path: Path) -> None:
     path = tmp_path / "aliases.json"
     path.write_text("{not json")

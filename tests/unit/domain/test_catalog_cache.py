@@ -22,8 +22,10 @@ class SlowCatalog(FakeModelCatalog):
     def __init__(self) -> None:
         super().__init__((ModelRecord(key="m"),))
         self.release = asyncio.Event()
+        self.asked = asyncio.Event()
 
     async def list_models(self) -> tuple[ModelRecord, ...]:
+        self.asked.set()
         await self.release.wait()
         return await super().list_models()
 
@@ -109,3 +111,34 @@ async def test_invalidate_during_a_fetch_keeps_its_result_from_being_cached() ->
     await pending
     await cache.list_models()
     assert source.calls == 2
+
+
+class Revision:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def __call__(self) -> int:
+        return self.value
+
+
+async def test_a_change_told_by_the_revision_ends_the_cached_list() -> None:
+    source, revision = FakeModelCatalog(), Revision()
+    cache = CachedModelCatalog(source, ttl_seconds=60, revision=revision)
+    listed = await cache.list_models()
+    assert cache.snapshot() is listed
+    revision.value = 1  # say, another worker saved an alias
+    assert cache.snapshot() is None
+    await cache.list_models()
+    await cache.list_models()
+    assert source.calls == 2, "fetched again once, then cached under the new revision"
+
+
+async def test_a_change_during_a_fetch_is_not_hidden_by_it() -> None:
+    source, revision = SlowCatalog(), Revision()
+    cache = CachedModelCatalog(source, ttl_seconds=60, revision=revision)
+    fetch = asyncio.ensure_future(cache.list_models())
+    await source.asked.wait()
+    revision.value = 1  # the source may have read the old aliases
+    source.release.set()
+    await fetch
+    assert cache.snapshot() is None

@@ -1,16 +1,23 @@
-"""Aliases kept in one JSON file, replaced atomically so a crash never leaves half a file."""
+"""Aliases kept in one JSON file, replaced atomically so a crash never leaves half a file.
+
+Every worker process reads the same file. A change is made under an exclusive lock on a lock
+file beside it, so two processes changing aliases at once never lose one another's change; and
+the file's identity (inode, modification time, size) tells readers when to read it again.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import tempfile
+from collections.abc import Hashable
 from pathlib import Path
 
 import msgspec
 
 from shim.domain.errors import ShimError
-from shim.domain.ports import Alias, AliasStore
+from shim.domain.ports import Alias, AliasChange, AliasStore
 
 _decoder = msgspec.json.Decoder(list[Alias])
 _encoder = msgspec.json.Encoder()
@@ -19,9 +26,34 @@ _encoder = msgspec.json.Encoder()
 class AliasFile(AliasStore):
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._lock_path = path.with_name(f".{path.name}.lock")
         self._lock = asyncio.Lock()
 
     async def load(self) -> list[Alias]:
+        return self._read()
+
+    async def update(self, change: AliasChange) -> list[Alias]:
+        async with self._lock:  # one writer of this process at a time, and no thread per waiter
+            return await asyncio.to_thread(self._update_locked, change)
+
+    def revision(self) -> Hashable:
+        try:
+            stat = os.stat(self._path)
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _update_locked(self, change: AliasChange) -> list[Alias]:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._lock_path, "a") as lock:  # closing it releases the lock
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            before = self._read()
+            after = change(before)
+            if after != before:
+                self._write(after)
+            return before
+
+    def _read(self) -> list[Alias]:
         try:
             return _decoder.decode(self._path.read_bytes())
         except FileNotFoundError:
@@ -29,13 +61,11 @@ class AliasFile(AliasStore):
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise ShimError(f"the alias file {self._path} is unreadable: {error}") from None
 
-    async def save(self, aliases: list[Alias]) -> None:
-        async with self._lock:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".aliases-")
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(msgspec.json.format(_encoder.encode(aliases)))
-            os.replace(temporary, self._path)
+    def _write(self, aliases: list[Alias]) -> None:
+        descriptor, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".aliases-")
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(msgspec.json.format(_encoder.encode(aliases)))
+        os.replace(temporary, self._path)
 
 
 class MemoryAliasStore(AliasStore):
@@ -43,9 +73,16 @@ class MemoryAliasStore(AliasStore):
 
     def __init__(self) -> None:
         self.aliases: list[Alias] = []
+        self._changes = 0
 
     async def load(self) -> list[Alias]:
         return list(self.aliases)
 
-    async def save(self, aliases: list[Alias]) -> None:
-        self.aliases = list(aliases)
+    async def update(self, change: AliasChange) -> list[Alias]:
+        before = list(self.aliases)
+        self.aliases = change(before)
+        self._changes += 1
+        return before
+
+    def revision(self) -> Hashable:
+        return self._changes
