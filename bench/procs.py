@@ -83,29 +83,15 @@ class Server:
         tail = self.log.read_text(errors="replace")[-2000:]
         raise RuntimeError(f"{self.name} did not come up on {self.url}{path}:\n{tail}")
 
+    def pids(self) -> list[int]:
+        """The server and its children: shim's worker processes, when it runs several."""
+        return [self.pid, *children_of(self.pid)]
+
     def cpu_seconds(self) -> float:
-        """The process's user + system CPU time, all threads: what /proc/<pid>/stat calls
-        utime + stime, read from its CPU-time clock in ns, as stat's 10 ms ticks are too coarse
-        for a 5 ms stream. Falls back to /proc/<pid>/stat."""
-        try:
-            return time.clock_gettime((~self.pid << 3) | 2)  # clock_getcpuclockid(pid)
-        except OSError:
-            try:
-                stat = Path(f"/proc/{self.pid}/stat").read_text()
-            except FileNotFoundError:
-                return float("nan")  # gone: run.py reports it
-            fields = stat[stat.rindex(")") + 2 :].split()
-            return (int(fields[11]) + int(fields[12])) / TICK
+        return sum(cpu_seconds(pid) for pid in self.pids())
 
     def rss_mib(self) -> float:
-        try:
-            status = Path(f"/proc/{self.pid}/status").read_text()
-        except FileNotFoundError:
-            return float("nan")
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+        return sum(rss_mib(pid) for pid in self.pids())
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -115,6 +101,45 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
+
+
+def children_of(parent: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+                children.append(int(entry.name))
+    return children
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time, all threads: what /proc/<pid>/stat calls
+    utime + stime, read from its CPU-time clock in ns, as stat's 10 ms ticks are too coarse
+    for a 5 ms stream. Falls back to /proc/<pid>/stat."""
+    try:
+        return time.clock_gettime((~pid << 3) | 2)  # clock_getcpuclockid(pid)
+    except OSError:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return float("nan")  # gone: run.py reports it
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_mib(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return float("nan")
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def python(*args: str) -> list[str]:
@@ -137,7 +162,9 @@ async def start(temp: Path, shim_env: list[str], servers: dict[str, Server]) -> 
     servers["shim"] = Server("shim", shim, env, temp)
     roomy = env | {"SHIM_MAX_QUEUE": "1024"}  # for 1,000 streams at once: 64 run, 936 wait
     servers["roomy"] = Server("roomy", shim, roomy, temp)
+    servers["pair"] = Server("pair", shim, env | {"SHIM_WORKERS": "2"}, temp)
     await servers["floor"].ready("/", status=404)  # the floor serves POSTs only
     await servers["hello"].ready("/api/tags")
     await servers["shim"].ready("/api/tags")
     await servers["roomy"].ready("/api/tags")
+    await servers["pair"].ready("/api/tags")

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import uvloop
 
 from bench import figures as f
-from bench.procs import Server, start
+from bench.procs import Server, rss_mib, start
 from bench.report import OtherLoad, Row, Value, cells, machine, markdown, wait_for_quiet
 
 
@@ -40,12 +40,14 @@ class Plan:
 
 
 QUICK = Plan(20, 200, 20, 2, 1, 1, 200, 2000)
+NONE = (None, None)  # no direct or floor figure to set beside shim's
 
 
 class Bench:
     def __init__(self, servers: dict[str, Server], plan: Plan) -> None:
         self.s, self.plan, self.rows = servers, plan, list[Row]()
         self._fans: dict[tuple[str, int], list[f.FanOut]] = {}
+        self._rps: dict[str, float | None] = {}
 
     def row(self, figure: str, direct: Value, floor: Value, shim: Value) -> None:
         self.rows.append((figure, direct, floor, shim))
@@ -95,26 +97,26 @@ class Bench:
         )
 
     async def fig3(self) -> None:
-        rps: dict[str, float | None] = {}
-        for name in ("hello", "shim"):
+        self.row(tags_label(3, ""), None, self._tags_rps("hello"), self._tags_rps("shim"))
+
+    def _tags_rps(self, name: str) -> float | None:
+        """Median of the wrk runs, measured once per server and kept for reuse."""
+        if name not in self._rps:
             url = self.s[name].url + "/api/tags"
             runs = [f.wrk_rps(url, self.plan.wrk_seconds) for _ in range(self.plan.wrk_runs)]
             good = [r for r in runs if r is not None]
-            rps[name] = statistics.median(good) if len(good) == len(runs) else None
-        label = "3 /api/tags req/s (wrk -t1 -c32; floor: hello)"
-        if shutil.which("wrk") is None:
-            label += ": wrk is not installed (apt-get install -y wrk)"
-        self.row(label, None, rps["hello"], rps["shim"])
+            self._rps[name] = statistics.median(good) if len(good) == len(runs) else None
+        return self._rps[name]
 
     async def fig4(self) -> None:
         await self.fan_out(200, self.plan.fanout_runs, "shim", "")
         await self.fan_out(1000, 1, "shim", "")
         await self.fan_out(1000, 1, "roomy", ", shim with SHIM_MAX_QUEUE=1024")
 
-    async def fan_out(self, streams: int, runs: int, shim: str, note: str) -> None:
+    async def fan_out(self, streams: int, runs: int, shim: str, note: str, figure: int = 4) -> None:
         results = [await self._fanned(name, streams, runs) for name in ("standin", "floor", shim)]
         walls = [statistics.median(r.seconds for r in rs) * 1000 for rs in results]
-        label = f"4 {streams} concurrent 200-chunk streams{note}"
+        label = f"{figure} {streams} concurrent 200-chunk streams{note}"
         self.row(f"{label}: wall ms", *walls)
         self.row(f"{label}: wall / direct", 1.0, walls[1] / walls[0], walls[2] / walls[0])
         cpu = [statistics.median(r.cpu_seconds for r in rs) * 1000 for rs in results]
@@ -154,6 +156,22 @@ class Bench:
         await self.streamed("6 /v1 relay 2000-chunk stream", stream, stream)
         await self.small("6 /v1 relay small stream:false", small, small)
 
+    async def fig7(self) -> None:
+        """Figures 3 and 4 again with shim as two worker processes (CPU and RSS: all of them)."""
+        pair = self._tags_rps("pair")
+        self.row(tags_label(7, ", shim with SHIM_WORKERS=2"), None, self._tags_rps("hello"), pair)
+        await self.fan_out(200, self.plan.fanout_runs, "pair", ", SHIM_WORKERS=2", figure=7)
+        each = [rss_mib(pid) for pid in self.s["pair"].pids()]
+        spelt = " + ".join(f"{mib:.1f}" for mib in each) + f" = {sum(each):.1f}"
+        self.row("7 RSS MiB: the parent + its children (workers, resource tracker)", *NONE, spelt)
+
+
+def tags_label(figure: int, note: str) -> str:
+    label = f"{figure} /api/tags req/s (wrk -t1 -c32; floor: hello{note})"
+    if shutil.which("wrk") is None:
+        label += ": wrk is not installed (apt-get install -y wrk)"
+    return label
+
 
 def errors(runs: list[f.FanOut]) -> int | str:
     """0, or how many failed, and how, over all the runs."""
@@ -174,7 +192,7 @@ async def main(args: argparse.Namespace) -> None:
         await start(temp, args.shim_env, servers)
         print(f"shim bench ({kind}): {machine()}", flush=True)
         bench, others = Bench(servers, plan), list[str]()
-        for number in [args.only] if args.only else [1, 2, 3, 4, 6, 5]:
+        for number in [args.only] if args.only else [1, 2, 3, 4, 6, 7, 5]:
             figure: Callable[[], Coroutine[Any, Any, None]] = getattr(bench, f"fig{number}")
             print(f"  {await wait_for_quiet(servers.values(), args.quiet_wait)}", flush=True)
             during = OtherLoad(servers.values())
@@ -214,7 +232,7 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
-    parser.add_argument("--only", type=int, choices=range(1, 7), help="run one figure")
+    parser.add_argument("--only", type=int, choices=range(1, 8), help="run one figure")
     parser.add_argument(
         "--quiet-wait",
         type=float,

@@ -9,11 +9,8 @@ from collections.abc import Sequence
 
 import msgspec
 
-from shim.api.openapi import openapi_document
 from shim.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
 from shim.logging_config import configure_logging
-from shim.server import serve_one
-from shim.workers import serve_workers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "openapi":
+        from shim.api.openapi import openapi_document
+
         print(
             msgspec.json.format(
                 msgspec.json.encode(openapi_document(Settings().ollama_version))
@@ -53,7 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def serve(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
+    # Each imports only what it runs: a supervisor of workers never loads the app itself.
     if settings.workers > 1:
+        from shim.workers import serve_workers
+
         serve_workers(settings)
     else:
+        from shim.server import serve_one
+
         serve_one(settings)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import threading
 from types import FrameType
-from typing import Any
 
 import structlog
 import uvicorn
 
-from shim.api.fast_protocol import AnsweringProtocol
 from shim.api.ops.readiness import Readiness
 from shim.app import create_app
 from shim.config import Settings
 from shim.container import Container
 from shim.runtime import settle_heap
+from shim.serving import uvicorn_config
 
 log = structlog.get_logger(__name__)
 
@@ -53,20 +52,3 @@ class DrainingServer(uvicorn.Server):
 
 def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:
     return uvicorn_config(create_app(container or Container(settings=settings)), settings)
-
-
-def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
-    """Ollama sends no Server header, and shim writes its own access line."""
-    return uvicorn.Config(
-        app,
-        http=AnsweringProtocol,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        lifespan="on",
-        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
-        **options,
-    )

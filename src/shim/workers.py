@@ -15,17 +15,13 @@ import threading
 
 import structlog
 import uvicorn
-from dependency_injector import providers
 from uvicorn.supervisors import Multiprocess
 
 from shim.api.asgi import ASGIApp
 from shim.api.ops.readiness import Readiness, StopFlag
-from shim.app import create_app
 from shim.config import Settings
-from shim.container import Container
 from shim.logging_config import configure_logging
-from shim.runtime import settle_heap
-from shim.server import uvicorn_config
+from shim.serving import uvicorn_config
 
 log = structlog.get_logger(__name__)
 
@@ -50,6 +46,14 @@ class WorkerApp:
         self.stop_flag = stop_flag
 
     def __call__(self) -> ASGIApp:
+        # Imported here, in the worker: the parent only supervises, and without the app's
+        # modules it stays some 15 MiB smaller.
+        from dependency_injector import providers
+
+        from shim.app import create_app
+        from shim.container import Container
+        from shim.runtime import settle_heap
+
         configure_logging(self.settings.log_level, self.settings.log_format, worker=True)
         container = Container(settings=self.settings)
         container.readiness.override(providers.Object(Readiness(self.stop_flag)))

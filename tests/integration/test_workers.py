@@ -3,6 +3,8 @@ parent's final Settings; a worker that dies is replaced."""
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -65,3 +67,12 @@ def test_a_worker_that_dies_is_replaced(lmstudio: LMStudioDouble, tmp_path: Path
         assert first not in replaced
         for _ in range(4):
             assert httpx.get(shim.url + "/api/tags").status_code == 200
+
+
+def test_the_supervising_parent_never_loads_the_app() -> None:
+    """It only binds the port and watches the workers, so it leaves the app's modules out."""
+    probe = "import sys, shim.cli, shim.workers; print(sorted({'litestar', 'shim.app'} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
