@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import socket
+import sys
 import threading
 
 import structlog
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from shim.api.asgi import ASGIApp
@@ -31,11 +33,20 @@ def serve_workers(settings: Settings) -> None:
     config = uvicorn_config(
         WorkerApp(settings, stop_flag), settings, factory=True, workers=settings.workers
     )
+    supervise(config, stop_flag, settings.shutdown_delay_seconds)
+
+
+def supervise(config: uvicorn.Config, stop_flag: StopFlag, delay_seconds: float) -> None:
+    """Serve until stopped. A worker that cannot start stops them all, and the service exits
+    with uvicorn's startup-failure code rather than restarting it forever."""
     listener = config.bind_socket()
     try:
-        WorkerSupervisor(config, listener, stop_flag, settings.shutdown_delay_seconds).run()
+        supervisor = WorkerSupervisor(config, listener, stop_flag, delay_seconds)
+        supervisor.run()
     finally:
         listener.close()
+    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+        sys.exit(STARTUP_FAILURE)
 
 
 class WorkerApp:
@@ -46,6 +57,14 @@ class WorkerApp:
         self.stop_flag = stop_flag
 
     def __call__(self) -> ASGIApp:
+        configure_logging(self.settings.log_level, self.settings.log_format, worker=True)
+        try:
+            return self._build()
+        except Exception:  # whatever it is, this worker cannot serve; the log line says why
+            log.exception("worker.startup_failed")
+            sys.exit(STARTUP_FAILURE)
+
+    def _build(self) -> ASGIApp:
         # Imported here, in the worker: the parent only supervises, and without the app's
         # modules it stays some 15 MiB smaller.
         from dependency_injector import providers
@@ -54,7 +73,6 @@ class WorkerApp:
         from shim.container import Container
         from shim.runtime import settle_heap
 
-        configure_logging(self.settings.log_level, self.settings.log_format, worker=True)
         container = Container(settings=self.settings)
         container.readiness.override(providers.Object(Readiness(self.stop_flag)))
         app = create_app(container)

@@ -124,7 +124,7 @@ def test_workers_sharing_a_state_directory_see_each_others_aliases_at_once(
 ) -> None:
     """Two shims on one state directory stand for two workers; each caches the model list for
     a minute, yet an alias made or removed through one is known to the other on its next request."""
-    made_by, asked = start_shim(model_cache_ttl_seconds=60), start_shim(model_cache_ttl_seconds=60)
+    made_by, asked = (start_shim(model_cache_ttl_seconds=60, workers=2) for _ in range(2))
     assert "shared:latest" not in names(asked)
     ollama.Client(host=made_by).copy(MODEL, "shared")
     assert "shared:latest" in names(asked)

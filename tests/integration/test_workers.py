@@ -12,6 +12,7 @@ import httpx
 import ollama
 
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.servers import free_port
 from tests.support.shim_process import ShimProcess, running_shim
 from tests.support.sse_scripts import content_script
 
@@ -76,3 +77,17 @@ def test_the_supervising_parent_never_loads_the_app() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_workers_that_cannot_start_stop_the_service_with_an_error(tmp_path: Path) -> None:
+    """A broken install the parent never notices (it does not load the app) must not become
+    workers restarted forever: each says why, and the service exits with uvicorn's code 3."""
+    (tmp_path / "litestar.py").write_text("raise ImportError('litestar is broken here')\n")
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "SHIM_BACKEND": "fake", "SHIM_LOG_FORMAT": "json"}
+    command = [sys.executable, "-m", "shim", "serve", "--workers", "2", "--port", str(free_port())]
+    stopped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 3
+    failures = [line for line in stopped.stderr.splitlines() if "worker.startup_failed" in line]
+    assert failures
+    assert "litestar is broken here" in failures[0]
