@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "openapi":
-        from shim.api.openapi import openapi_document
+        from shim.api.openapi import openapi_document  # here: `serve` must not load the app
 
         print(
             msgspec.json.format(

@@ -3,8 +3,8 @@
 The parent binds the socket and keeps `workers` processes alive (a worker that dies is
 replaced). Each worker is a fresh interpreter (spawned): it receives the parent's final
 Settings, builds its own container and app, and serves connections the kernel hands it. The
-workers share nothing else but one stop flag, so `/readyz` turns to `draining` in all of them
-at once.
+workers share only the alias file and one stop flag, so `/readyz` turns to `draining` in all of
+them at once.
 """
 
 from __future__ import annotations
