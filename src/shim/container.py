@@ -21,6 +21,7 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.adapters.state.model_locks import FileModelLocks
 from shim.adapters.stream_client import open_stream_client
 from shim.api.ops.readiness import Readiness
 from shim.config import Settings
@@ -31,8 +32,9 @@ from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
+from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.passthrough import PassthroughService
-from shim.domain.ports import AliasStore
+from shim.domain.ports import AliasStore, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 from shim.runtime import release_memory
@@ -55,6 +57,13 @@ def alias_revision(store: AliasStore, settings: Settings) -> Callable[[], Hashab
 
 def no_revision() -> None:
     return None
+
+
+def model_locks_for(settings: Settings) -> ModelLocks:
+    """Workers share their load locks, or two of them could load one model twice."""
+    if settings.workers > 1 and settings.state_dir:
+        return FileModelLocks(Path(settings.state_dir) / "model-locks")
+    return ProcessModelLocks()
 
 
 def log_unapplied(error: Exception) -> None:
@@ -131,6 +140,7 @@ class Container(containers.DeclarativeContainer):
         lifecycle=lifecycle,
         on_models_changed=catalog.provided.invalidate,
         report=providers.Object(log_unapplied),
+        locks=providers.Singleton(model_locks_for, settings),
     )
     chat_service = providers.Singleton(
         ChatService, selector=selector, streamer=streamer, loader=loader, gate=gate

@@ -6,6 +6,7 @@ import time
 import httpx
 import ollama
 
+from tests.conftest import StartShim
 from tests.support.lmstudio_double import LMStudioDouble
 
 LOADED = "qwen3.6-35b-a3b-mtp"  # loaded at 32768 in the double
@@ -74,6 +75,24 @@ def test_the_double_does_reproduce_lm_studios_duplicate_race(lmstudio: LMStudioD
             )
         )
     assert instances(lmstudio, UNLOADED) == [UNLOADED, UNLOADED + ":2", UNLOADED + ":3"]
+
+
+def test_workers_load_a_model_once_between_them(
+    lmstudio: LMStudioDouble, start_shim: StartShim
+) -> None:
+    """Two shims on one state directory stand for two workers taking first requests at once."""
+    lmstudio.jit_load_seconds = 0.3
+    workers = [start_shim(workers=2) for _ in range(2)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(
+                lambda n: ollama.Client(host=workers[n % 2]).chat(model=UNLOADED, messages=HELLO),
+                range(4),
+            )
+        )
+    assert [a.message.content for a in answers] == ["Hello!"] * 4
+    assert lmstudio.jit_loads == 1
+    assert instances(lmstudio, UNLOADED) == [UNLOADED]
 
 
 def test_concurrent_first_requests_load_the_model_once(lmstudio: LMStudioDouble, shim: str) -> None:

@@ -10,8 +10,9 @@ import msgspec
 
 from shim.domain.completion import CompletionRequest
 from shim.domain.errors import Unsupported
+from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.models import ModelRecord
-from shim.domain.ports import ModelLifecycle, ModelSelector
+from shim.domain.ports import ModelLifecycle, ModelLocks, ModelSelector
 
 
 class ModelLoader:
@@ -21,12 +22,13 @@ class ModelLoader:
         lifecycle: ModelLifecycle,
         on_models_changed: Callable[[], None],
         report: Callable[[Exception], None],
+        locks: ModelLocks | None = None,
     ) -> None:
         self._selector = selector
         self._lifecycle = lifecycle
         self._on_models_changed = on_models_changed
         self._report = report
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks = locks or ProcessModelLocks()
         self._background: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
@@ -37,8 +39,7 @@ class ModelLoader:
         if not needs_load(record, request):
             yield record
             return
-        lock = self._locks.setdefault(record.upstream_key, asyncio.Lock())
-        async with lock:
+        async with self._locks.hold(record.upstream_key):
             self._on_models_changed()
             fresh = await self._selector.resolve(request.model)
             yield await self._prepare(fresh, request)
@@ -64,7 +65,7 @@ class ModelLoader:
         return record
 
     async def load(self, record: ModelRecord, keep_alive_seconds: float | None) -> None:
-        async with self._locks.setdefault(record.upstream_key, asyncio.Lock()):
+        async with self._locks.hold(record.upstream_key):
             await self._lifecycle.load(
                 record, keep_alive_seconds=keep_alive_seconds, context_length=None
             )
@@ -74,7 +75,7 @@ class ModelLoader:
         """Unload what is loaded now (fresh from the backend), then let /api/ps see it."""
         self._on_models_changed()
         record = await self._selector.resolve(model)
-        async with self._locks.setdefault(record.upstream_key, asyncio.Lock()):
+        async with self._locks.hold(record.upstream_key):
             await self._lifecycle.unload(record)
         self._on_models_changed()
 

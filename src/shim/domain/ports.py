@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import AsyncGenerator, Callable, Hashable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -87,6 +88,15 @@ class Alias(msgspec.Struct, frozen=True, kw_only=True):
     target: str
     defaults: ModelDefaults = ModelDefaults()
     created_at: datetime
+
+
+class ModelLocks(Protocol):
+    """One holder at a time per model, in every process that serves: a load must not race
+    another, or LM Studio loads a second instance of the model."""
+
+    @abstractmethod
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Held while a request may load the model `key`; others wait their turn."""
 
 
 AliasChange = Callable[[list[Alias]], list[Alias]]
