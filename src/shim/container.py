@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import structlog
@@ -21,20 +20,21 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.adapters.state.change_file import ChangeFile
 from shim.adapters.state.model_locks import FileModelLocks
 from shim.adapters.stream_client import open_stream_client
 from shim.api.ops.readiness import Readiness
 from shim.config import Settings
 from shim.domain.admission import AdmissionGate
 from shim.domain.aliases import AliasingCatalog
-from shim.domain.catalog import CachedModelCatalog
+from shim.domain.catalog import CachedModelCatalog, UnsharedChanges
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.passthrough import PassthroughService
-from shim.domain.ports import AliasStore, ModelLocks
+from shim.domain.ports import AliasStore, ModelChanges, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 from shim.runtime import release_memory
@@ -49,19 +49,21 @@ def alias_store_for(settings: Settings) -> AliasStore:
     return AliasFile(Path(settings.state_dir) / "aliases.json")
 
 
-def alias_revision(store: AliasStore, settings: Settings) -> Callable[[], Hashable]:
-    """Workers must see one another's alias changes at once, which costs a file check (~1.5 µs)
-    per request; a lone process hears of its own changes directly."""
-    return store.revision if settings.workers > 1 else no_revision
+def shares_state(settings: Settings) -> bool:
+    return settings.workers > 1 and bool(settings.state_dir)
 
 
-def no_revision() -> None:
-    return None
+def model_changes_for(settings: Settings) -> ModelChanges:
+    """Workers must hear of one another's model changes at once, which costs a file check
+    (~1.5 µs) per request; a lone process hears of its own directly."""
+    if shares_state(settings):
+        return ChangeFile(Path(settings.state_dir) / "models-changed")
+    return UnsharedChanges()
 
 
 def model_locks_for(settings: Settings) -> ModelLocks:
     """Workers share their load locks, or two of them could load one model twice."""
-    if settings.workers > 1 and settings.state_dir:
+    if shares_state(settings):
         return FileModelLocks(Path(settings.state_dir) / "model-locks")
     return ProcessModelLocks()
 
@@ -123,7 +125,7 @@ class Container(containers.DeclarativeContainer):
         CachedModelCatalog,
         source=providers.Singleton(AliasingCatalog, source=backend_catalog, store=alias_store),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
-        revision=providers.Callable(alias_revision, alias_store, settings),
+        changes=providers.Singleton(model_changes_for, settings),
     )
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases

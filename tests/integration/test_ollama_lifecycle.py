@@ -65,6 +65,16 @@ def test_ps_sees_a_model_loaded_by_a_request_at_once(lmstudio: LMStudioDouble, s
     assert UNLOADED + ":latest" in running(shim)
 
 
+def test_ps_on_another_worker_sees_a_model_a_request_loaded(
+    lmstudio: LMStudioDouble, start_shim: StartShim
+) -> None:
+    """Each worker caches the model list for a minute, yet hears of the load at once."""
+    loading, asked = (start_shim(workers=2, model_cache_ttl_seconds=60) for _ in range(2))
+    assert UNLOADED + ":latest" not in running(asked)
+    ollama.Client(host=loading).chat(model=UNLOADED, messages=HELLO)
+    assert UNLOADED + ":latest" in running(asked)
+
+
 def test_the_double_does_reproduce_lm_studios_duplicate_race(lmstudio: LMStudioDouble) -> None:
     lmstudio.jit_load_seconds = 0.3
     body = {"model": UNLOADED, "messages": HELLO}

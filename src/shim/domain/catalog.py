@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Hashable
 
 from shim.domain.models import ModelRecord
-from shim.domain.ports import ModelCatalog
+from shim.domain.ports import ModelCatalog, ModelChanges
 
 Models = tuple[ModelRecord, ...]
 
@@ -15,20 +15,20 @@ Models = tuple[ModelRecord, ...]
 class CachedModelCatalog(ModelCatalog):
     """Serves the model list from memory for `ttl_seconds`; concurrent misses share one fetch.
 
-    `revision` tells of changes made elsewhere (another worker's new alias): the list is kept
-    only while it returns what it returned before the list was fetched.
+    `changes` carries word of changes between worker processes: `invalidate()` announces one,
+    and a list is kept only while the changes' revision is the one from before it was fetched.
     """
 
     def __init__(
         self,
         source: ModelCatalog,
         ttl_seconds: float,
-        revision: Callable[[], Hashable] = lambda: None,
+        changes: ModelChanges | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._source = source
         self._ttl = ttl_seconds
-        self._revision = revision
+        self._changes = changes or UnsharedChanges()
         self._clock = clock
         self._models: Models | None = None
         self._expires_at = 0.0
@@ -40,7 +40,7 @@ class CachedModelCatalog(ModelCatalog):
         if (
             self._models is not None
             and self._clock() < self._expires_at
-            and self._revision() == self._fetched_revision
+            and self._changes.revision() == self._fetched_revision
         ):
             return self._models
         return None
@@ -59,9 +59,10 @@ class CachedModelCatalog(ModelCatalog):
         """Forget the cached list, so the next call sees the backend's current state."""
         self._generation += 1
         self._expires_at = 0.0
+        self._changes.announce()
 
     async def _fetch(self, generation: int) -> Models:
-        revision = self._revision()  # asked first: a change during the fetch means fetch again
+        revision = self._changes.revision()  # first: a change during the fetch means another
         try:
             models = tuple(await self._source.list_models())
         finally:
@@ -71,6 +72,16 @@ class CachedModelCatalog(ModelCatalog):
             self._expires_at = self._clock() + self._ttl
             self._fetched_revision = revision
         return models
+
+
+class UnsharedChanges(ModelChanges):
+    """For a process serving alone: it hears of its own changes through `invalidate()`."""
+
+    def announce(self) -> None:
+        return None
+
+    def revision(self) -> Hashable:
+        return None
 
 
 def _retrieve_exception(future: asyncio.Future[Models]) -> None:

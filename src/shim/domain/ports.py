@@ -90,6 +90,19 @@ class Alias(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
+class ModelChanges(Protocol):
+    """Word that the models changed (a load, an unload, a download, an alias), shared by every
+    process that serves, so that none keeps answering from a list made before."""
+
+    @abstractmethod
+    def announce(self) -> None:
+        """Tell every process that its model list is out of date."""
+
+    @abstractmethod
+    def revision(self) -> Hashable:
+        """Cheap to ask, and different once anyone has announced a change."""
+
+
 class ModelLocks(Protocol):
     """One holder at a time per model, in every process that serves: a load must not race
     another, or LM Studio loads a second instance of the model."""
@@ -113,10 +126,6 @@ class AliasStore(Protocol):
     async def update(self, change: AliasChange) -> list[Alias]:
         """Save `change(saved)` in one step no other writer, in any process, comes between;
         return the aliases as they were before."""
-
-    @abstractmethod
-    def revision(self) -> Hashable:
-        """Cheap to ask, and different once the saved aliases have changed (by anyone)."""
 
 
 class PullProgress(msgspec.Struct, frozen=True, kw_only=True):

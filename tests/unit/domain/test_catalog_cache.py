@@ -113,32 +113,43 @@ async def test_invalidate_during_a_fetch_keeps_its_result_from_being_cached() ->
     assert source.calls == 2
 
 
-class Revision:
+class Changes:
+    """Word of changes as worker processes share it: a counter anyone may raise."""
+
     def __init__(self) -> None:
         self.value = 0
 
-    def __call__(self) -> int:
+    def announce(self) -> None:
+        self.value += 1
+
+    def revision(self) -> int:
         return self.value
 
 
-async def test_a_change_told_by_the_revision_ends_the_cached_list() -> None:
-    source, revision = FakeModelCatalog(), Revision()
-    cache = CachedModelCatalog(source, ttl_seconds=60, revision=revision)
+async def test_a_change_announced_elsewhere_ends_the_cached_list() -> None:
+    source, changes = FakeModelCatalog(), Changes()
+    cache = CachedModelCatalog(source, ttl_seconds=60, changes=changes)
     listed = await cache.list_models()
     assert cache.snapshot() is listed
-    revision.value = 1  # say, another worker saved an alias
+    changes.announce()  # say, another worker loaded a model
     assert cache.snapshot() is None
     await cache.list_models()
     await cache.list_models()
     assert source.calls == 2, "fetched again once, then cached under the new revision"
 
 
+async def test_invalidating_announces_the_change_to_the_others() -> None:
+    changes = Changes()
+    CachedModelCatalog(FakeModelCatalog(), ttl_seconds=60, changes=changes).invalidate()
+    assert changes.value == 1
+
+
 async def test_a_change_during_a_fetch_is_not_hidden_by_it() -> None:
-    source, revision = SlowCatalog(), Revision()
-    cache = CachedModelCatalog(source, ttl_seconds=60, revision=revision)
+    source, changes = SlowCatalog(), Changes()
+    cache = CachedModelCatalog(source, ttl_seconds=60, changes=changes)
     fetch = asyncio.ensure_future(cache.list_models())
     await source.asked.wait()
-    revision.value = 1  # the source may have read the old aliases
+    changes.announce()  # the source may have read the state from before
     source.release.set()
     await fetch
     assert cache.snapshot() is None

@@ -1,8 +1,7 @@
 """Aliases kept in one JSON file, replaced atomically so a crash never leaves half a file.
 
 Every worker process reads the same file. A change is made under an exclusive lock on a lock
-file beside it, so two processes changing aliases at once never lose one another's change; and
-the file's identity (inode, modification time, size) tells readers when to read it again.
+file beside it, so two processes changing aliases at once never lose one another's change.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ import asyncio
 import fcntl
 import os
 import tempfile
-from collections.abc import Hashable
 from pathlib import Path
 
 import msgspec
@@ -35,13 +33,6 @@ class AliasFile(AliasStore):
     async def update(self, change: AliasChange) -> list[Alias]:
         async with self._lock:  # one writer of this process at a time, and no thread per waiter
             return await asyncio.to_thread(self._update_locked, change)
-
-    def revision(self) -> Hashable:
-        try:
-            stat = os.stat(self._path)
-        except FileNotFoundError:
-            return None
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def _update_locked(self, change: AliasChange) -> list[Alias]:
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +64,6 @@ class MemoryAliasStore(AliasStore):
 
     def __init__(self) -> None:
         self.aliases: list[Alias] = []
-        self._changes = 0
 
     async def load(self) -> list[Alias]:
         return list(self.aliases)
@@ -81,8 +71,4 @@ class MemoryAliasStore(AliasStore):
     async def update(self, change: AliasChange) -> list[Alias]:
         before = list(self.aliases)
         self.aliases = change(before)
-        self._changes += 1
         return before
-
-    def revision(self) -> Hashable:
-        return self._changes

@@ -1,0 +1,31 @@
+"""Word of model changes through a file: seen by every worker (another ChangeFile on the same
+path), every time, the file kept small."""
+
+from pathlib import Path
+
+from shim.adapters.state import change_file
+from shim.adapters.state.change_file import ChangeFile
+
+
+def test_a_change_announced_by_one_worker_is_seen_by_another(tmp_path: Path) -> None:
+    announcer, listener = (
+        ChangeFile(tmp_path / "state" / "changed"),
+        ChangeFile(tmp_path / "state" / "changed"),
+    )
+    seen = {listener.revision()}
+    for _ in range(5):
+        announcer.announce()
+        revision = listener.revision()
+        assert revision not in seen, "each change is a new revision"
+        seen.add(revision)
+    assert listener.revision() == listener.revision(), "and nothing changes it but a change"
+
+
+def test_the_file_starts_again_when_full_and_the_change_still_shows(tmp_path: Path) -> None:
+    path = tmp_path / "changed"
+    path.write_bytes(b"." * change_file.MAX_BYTES)
+    changes = ChangeFile(path)
+    before = changes.revision()
+    changes.announce()
+    assert path.stat().st_size == 1
+    assert changes.revision() != before
