@@ -70,6 +70,20 @@ def test_a_worker_that_dies_is_replaced(lmstudio: LMStudioDouble, tmp_path: Path
             assert httpx.get(shim.url + "/api/tags").status_code == 200
 
 
+def test_sighup_replaces_every_worker_while_the_service_answers(
+    lmstudio: LMStudioDouble, tmp_path: Path
+) -> None:
+    with running_shim(tmp_path / "log", worker_env(lmstudio, tmp_path), "--workers", "2") as shim:
+        old = wait_for_workers(shim, 2)
+        shim.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while shim.worker_pids() & old or len(shim.worker_pids()) < 2:
+            assert httpx.get(shim.url + "/api/version").status_code == 200
+            assert time.monotonic() < deadline, f"still {shim.worker_pids()}"
+            time.sleep(0.05)
+        assert httpx.get(shim.url + "/api/tags").status_code == 200
+
+
 def test_the_supervising_parent_never_loads_the_app() -> None:
     """It only binds the port and watches the workers, so it leaves the app's modules out."""
     probe = "import sys, shim.cli, shim.workers; print(sorted({'litestar', 'shim.app'} & set(sys.modules)))"
