@@ -7,18 +7,20 @@ file beside it, so two processes changing aliases at once never lose one another
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import msgspec
 
+from shim.adapters.state.file_lock import try_lock
 from shim.domain.errors import ShimError
 from shim.domain.ports import Alias, AliasChange, AliasStore
 
 _decoder = msgspec.json.Decoder(list[Alias])
 _encoder = msgspec.json.Encoder()
+LOCK_POLL_SECONDS = 0.01
 
 
 class AliasFile(AliasStore):
@@ -36,13 +38,17 @@ class AliasFile(AliasStore):
 
     def _update_locked(self, change: AliasChange) -> list[Alias]:
         self._path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_path, "a") as lock:  # closing it releases the lock
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            while not try_lock(lock):
+                time.sleep(LOCK_POLL_SECONDS)  # in a worker thread, not the event loop
             before = self._read()
             after = change(before)
             if after != before:
                 self._write(after)
             return before
+        finally:
+            os.close(lock)  # which releases the lock
 
     def _read(self) -> list[Alias]:
         try:

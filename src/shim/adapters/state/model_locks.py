@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import hashlib
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from shim.adapters.state.file_lock import try_lock
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.ports import ModelLocks
 
@@ -28,14 +28,11 @@ class FileModelLocks(ModelLocks):
         async with self._in_process.hold(key):
             self._directory.mkdir(parents=True, exist_ok=True)
             name = hashlib.sha256(key.encode()).hexdigest()[:32] + ".lock"
-            descriptor = os.open(self._directory / name, os.O_WRONLY | os.O_CREAT, 0o600)
+            descriptor = os.open(self._directory / name, os.O_RDWR | os.O_CREAT, 0o600)
             try:
-                while True:
-                    try:
-                        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except BlockingIOError:
-                        await asyncio.sleep(POLL_SECONDS)
+                # Another process holds it, and nothing tells this one when it lets go: poll.
+                while not try_lock(descriptor):  # noqa: ASYNC110
+                    await asyncio.sleep(POLL_SECONDS)
                 yield
             finally:
                 os.close(descriptor)  # which releases the lock
