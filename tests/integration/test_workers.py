@@ -1,5 +1,6 @@
 """`--workers 2`: one port, two spawned processes that each build the whole app from the
-parent's final Settings; a worker that dies is replaced."""
+parent's final Settings. A worker that dies is replaced, SIGHUP replaces them all, one that
+cannot start stops the service, and the parent itself never loads the app."""
 
 import os
 import signal
