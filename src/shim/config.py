@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
@@ -69,9 +70,9 @@ def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = 
         name = _field_of(str(error))
         value = raw.get(name, "")
         raise SettingsError(f"invalid {sources.get(name, name)}={value!r}: {error}") from None
-    _check(settings, sources)
     if not settings.state_dir:
         settings = msgspec.structs.replace(settings, state_dir=default_state_dir(environ))
+    _check(settings, sources)
     return settings
 
 
@@ -141,3 +142,14 @@ def _check(settings: Settings, sources: Mapping[str, str]) -> None:
     version = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", settings.ollama_version)
     if not version or tuple(map(int, version.groups())) < MIN_OLLAMA_VERSION:
         raise fail("ollama_version", settings.ollama_version, "expected x.y.z, at least 0.6.4")
+    if settings.workers > 1 and not writable_directory(settings.state_dir):
+        why = "several workers share their state there, and it is not a directory shim can write"
+        raise fail("state_dir", settings.state_dir, why)
+
+
+def writable_directory(path: str) -> bool:
+    """Whether `path` is, or could be made, a directory this process may write in."""
+    probe = Path(path).absolute()
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)

@@ -1,6 +1,7 @@
 """copy/create/delete make persistent aliases; push and blobs answer honestly that they cannot."""
 
 import json
+from pathlib import Path
 
 import httpx
 import ollama
@@ -132,6 +133,18 @@ def test_workers_sharing_a_state_directory_see_each_others_aliases_at_once(
     ollama.Client(host=made_by).delete("shared")
     assert "shared:latest" not in names(asked)
     assert httpx.post(asked + "/api/show", json={"model": "shared"}).status_code == 404
+
+
+def test_without_a_usable_state_directory_models_list_and_copy_says_why(
+    start_shim: StartShim, tmp_path: Path
+) -> None:
+    (tmp_path / "plain-file").write_text("")
+    shim = start_shim(state_dir=str(tmp_path / "plain-file" / "shim"))
+    assert MODEL + ":latest" in names(shim)
+    copied = httpx.post(shim + "/api/copy", json={"source": MODEL, "destination": "c4"})
+    assert copied.status_code == 500
+    assert copied.json()["error"].startswith("cannot save aliases in ")
+    assert copied.json()["error"].endswith("shim: Not a directory")
 
 
 def test_push_is_an_honest_error(shim: str) -> None:

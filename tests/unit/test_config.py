@@ -79,6 +79,7 @@ def test_state_lives_in_the_xdg_state_directory_by_default() -> None:
         ({"SHIM_READ_TIMEOUT_SECONDS": "soon"}, {}, "SHIM_READ_TIMEOUT_SECONDS='soon'"),
         ({}, {"workers": "0"}, "--workers='0'"),
         ({"SHIM_WORKERS": "65"}, {}, "SHIM_WORKERS='65'"),
+        ({"SHIM_STATE_DIR": "/dev/null/shim"}, {"workers": "2"}, "SHIM_STATE_DIR='/dev/null/shim'"),
     ],
 )
 def test_bad_values_fail_with_one_line_naming_the_source(
@@ -109,3 +110,9 @@ def test_the_server_answers_ready_requests_in_its_protocol() -> None:
     assert isinstance(config.http, type)
     assert issubclass(config.http, AnsweringProtocol)
     assert "_start_asgi_task" in vars(HttpToolsProtocol)
+
+
+def test_a_lone_process_starts_even_where_it_cannot_keep_aliases() -> None:
+    """Aliases are all it keeps there, so a read-only place only fails /api/copy; workers need
+    the directory to share their state and are refused at once."""
+    assert load_settings({"SHIM_STATE_DIR": "/dev/null/shim"}).state_dir == "/dev/null/shim"

@@ -76,3 +76,14 @@ async def test_a_corrupt_file_is_reported_not_ignored(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(ShimError, match="unreadable"):
         await AliasFile(path).load()
+
+
+@pytest.mark.anyio
+async def test_where_no_file_can_be_there_are_no_aliases_and_none_can_be_saved(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "plain-file").write_text("")
+    store = AliasFile(tmp_path / "plain-file" / "aliases.json")
+    assert await store.load() == []
+    with pytest.raises(ShimError, match=r"^cannot save aliases in .*plain-file: "):
+        await store.update(add(ALIAS))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from shim.adapters.state import change_file
 from shim.adapters.state.change_file import ChangeFile
+from tests.support.log_capture import LogCapture
 
 
 def test_a_change_announced_by_one_worker_is_seen_by_another(tmp_path: Path) -> None:
@@ -29,3 +30,14 @@ def test_the_file_starts_again_when_full_and_the_change_still_shows(tmp_path: Pa
     changes.announce()
     assert path.stat().st_size == 1
     assert changes.revision() != before
+
+
+def test_a_change_that_cannot_be_shared_fails_nothing_and_is_logged(
+    tmp_path: Path, log_capture: LogCapture
+) -> None:
+    (tmp_path / "plain-file").write_text("")
+    changes = ChangeFile(tmp_path / "plain-file" / "changed")
+    changes.announce()
+    assert changes.revision() is None
+    (line,) = [r for r in log_capture.records if r["event"] == "models.change_not_shared"]
+    assert line["level"] == "warning"

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from shim.adapters.state.model_locks import FileModelLocks
+from tests.support.log_capture import LogCapture
 
 pytestmark = pytest.mark.anyio
 
@@ -42,3 +43,20 @@ async def test_a_waiter_that_gives_up_leaves_the_lock_free(tmp_path: Path) -> No
             await hold_within(second, 0.2)
     await hold_within(second, 1)
     await hold_within(first, 1)
+
+
+async def test_without_a_place_for_lock_files_the_process_still_takes_turns(
+    tmp_path: Path, log_capture: LogCapture
+) -> None:
+    (tmp_path / "plain-file").write_text("")
+    locks, order = FileModelLocks(tmp_path / "plain-file" / "locks"), list[str]()
+
+    async def hold(name: str) -> None:
+        async with locks.hold("m"):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.05)
+            order.append(f"{name} out")
+
+    await asyncio.gather(hold("a"), hold("b"))
+    assert order == ["a in", "a out", "b in", "b out"]
+    assert [r["event"] for r in log_capture.records].count("model_lock.unshared") == 2

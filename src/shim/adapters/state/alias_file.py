@@ -34,7 +34,11 @@ class AliasFile(AliasStore):
 
     async def update(self, change: AliasChange) -> list[Alias]:
         async with self._lock:  # one writer of this process at a time, and no thread per waiter
-            return await asyncio.to_thread(self._update_locked, change)
+            try:
+                return await asyncio.to_thread(self._update_locked, change)
+            except OSError as error:
+                where = self._path.parent
+                raise ShimError(f"cannot save aliases in {where}: {error.strerror}") from None
 
     def _update_locked(self, change: AliasChange) -> list[Alias]:
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,8 +57,12 @@ class AliasFile(AliasStore):
     def _read(self) -> list[Alias]:
         try:
             return _decoder.decode(self._path.read_bytes())
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # no file, or no place for one
             return []
+        except OSError as error:
+            raise ShimError(
+                f"the alias file {self._path} cannot be read: {error.strerror}"
+            ) from None
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise ShimError(f"the alias file {self._path} is unreadable: {error}") from None
 

@@ -11,7 +11,11 @@ import os
 from collections.abc import Hashable
 from pathlib import Path
 
+import structlog
+
 from shim.domain.ports import ModelChanges
+
+log = structlog.get_logger(__name__)
 
 MAX_BYTES = 4096
 
@@ -21,6 +25,21 @@ class ChangeFile(ModelChanges):
         self._path = path
 
     def announce(self) -> None:
+        """Never fails the request that made the change: the other workers then catch up
+        when their cached lists expire, and the log says why."""
+        try:
+            self._append()
+        except OSError as error:
+            log.warning("models.change_not_shared", path=str(self._path), error=str(error))
+
+    def revision(self) -> Hashable:
+        try:
+            stat = os.stat(self._path)
+        except OSError:  # not announced yet, or out of reach: the cached lists' TTL still holds
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def _append(self) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
@@ -29,10 +48,3 @@ class ChangeFile(ModelChanges):
             os.write(descriptor, b".")
         finally:
             os.close(descriptor)
-
-    def revision(self) -> Hashable:
-        try:
-            stat = os.stat(self._path)
-        except FileNotFoundError:
-            return None
-        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
