@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from types import FrameType
 
-import structlog
 import uvicorn
 
 from shim.api.ops.readiness import Readiness
@@ -13,41 +12,28 @@ from shim.app import create_app
 from shim.config import Settings
 from shim.container import Container
 from shim.runtime import settle_heap
-from shim.serving import uvicorn_config
-
-log = structlog.get_logger(__name__)
+from shim.serving import drain_then_stop, uvicorn_config
 
 
 def serve_one(settings: Settings) -> None:
     container = Container(settings=settings)
-    server = DrainingServer(server_config(settings, container), container.readiness())
+    config = server_config(settings, container)
+    server = DrainingServer(config, container.readiness(), settings.shutdown_delay_seconds)
     settle_heap()
-    server.delay_seconds = settings.shutdown_delay_seconds
     server.run()
 
 
 class DrainingServer(uvicorn.Server):
-    """On the first stop signal, report unready first, then stop accepting after a delay.
+    """uvicorn's server, stopping as `drain_then_stop` says."""
 
-    In-flight streams then have uvicorn's graceful-shutdown timeout to finish; a second signal
-    stops at once.
-    """
-
-    delay_seconds = 0.0
-
-    def __init__(self, config: uvicorn.Config, readiness: Readiness) -> None:
+    def __init__(self, config: uvicorn.Config, readiness: Readiness, delay_seconds: float) -> None:
         super().__init__(config)
         self._readiness = readiness
+        self._delay_seconds = delay_seconds
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if self._readiness.draining or not self.delay_seconds:
-            super().handle_exit(sig, frame)
-            return
-        self._readiness.drain()
-        log.info("shutdown.draining", delay_seconds=self.delay_seconds)
-        timer = threading.Timer(self.delay_seconds, super().handle_exit, (sig, frame))
-        timer.daemon = True
-        timer.start()
+        stop = functools.partial(super().handle_exit, sig, frame)
+        drain_then_stop(self._readiness, self._delay_seconds, stop)
 
 
 def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:

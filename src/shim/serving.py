@@ -1,13 +1,19 @@
-"""The uvicorn settings shim runs with, one process or several."""
+"""What one server and several workers share: the uvicorn settings and the way to stop."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
+import structlog
 import uvicorn
 
 from shim.api.fast_protocol import AnsweringProtocol
+from shim.api.ops.readiness import Readiness
 from shim.config import Settings
+
+log = structlog.get_logger(__name__)
 
 
 def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
@@ -25,3 +31,18 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         **options,
     )
+
+
+def drain_then_stop(readiness: Readiness, delay_seconds: float, stop: Callable[[], None]) -> None:
+    """On a first stop signal, report unready at once and `stop` accepting after the delay (a
+    load balancer has then stopped sending; in-flight streams get the graceful-shutdown time).
+    A second signal, or no delay, stops at once."""
+    if readiness.draining or not delay_seconds:
+        readiness.drain()
+        stop()
+        return
+    readiness.drain()
+    log.info("shutdown.draining", delay_seconds=delay_seconds)
+    timer = threading.Timer(delay_seconds, stop)
+    timer.daemon = True
+    timer.start()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import socket
 import sys
-import threading
 
 import structlog
 import uvicorn
@@ -23,7 +22,7 @@ from shim.api.asgi import ASGIApp
 from shim.api.ops.readiness import Readiness, StopFlag
 from shim.config import Settings
 from shim.logging_config import configure_logging
-from shim.serving import uvicorn_config
+from shim.serving import drain_then_stop, uvicorn_config
 
 log = structlog.get_logger(__name__)
 
@@ -81,9 +80,8 @@ class WorkerApp:
 
 
 class WorkerSupervisor(Multiprocess):
-    """uvicorn's supervisor, stopping like one shim: on the first SIGTERM or SIGINT every worker
-    reports unready, and only after the delay are they told to stop (a second signal stops at
-    once). Workers that end meanwhile are not replaced."""
+    """uvicorn's supervisor, stopping like one shim (`drain_then_stop`) for all its workers,
+    which share its readiness. Workers that end while it drains are not replaced."""
 
     def __init__(
         self,
@@ -93,28 +91,15 @@ class WorkerSupervisor(Multiprocess):
         delay_seconds: float,
     ) -> None:
         super().__init__(config, [listener])
-        self._stop_flag = stop_flag
+        self._readiness = Readiness(stop_flag)
         self._delay_seconds = delay_seconds
 
     def handle_term(self) -> None:
-        self._drain()
+        drain_then_stop(self._readiness, self._delay_seconds, self.should_exit.set)
 
     def handle_int(self) -> None:
-        self._drain()
+        drain_then_stop(self._readiness, self._delay_seconds, self.should_exit.set)
 
     def keep_subprocess_alive(self) -> None:
-        if not self._stop_flag.is_set():
+        if not self._readiness.draining:
             super().keep_subprocess_alive()
-
-    def _drain(self) -> None:
-        if self._stop_flag.is_set() or not self._delay_seconds:
-            self._stop_flag.set()
-            self.should_exit.set()
-            return
-        self._stop_flag.set()
-        log.info(
-            "shutdown.draining", delay_seconds=self._delay_seconds, workers=len(self.processes)
-        )
-        timer = threading.Timer(self._delay_seconds, self.should_exit.set)
-        timer.daemon = True
-        timer.start()
