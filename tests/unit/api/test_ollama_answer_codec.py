@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics, now
+from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics
+from shim.api.ollama.formats import utc_now
 from shim.api.responses import go_json
 from shim.domain.completion import Answer, Completed, Delta, TextRun, ToolCall
 
@@ -221,7 +222,7 @@ def test_created_at_is_utc_rfc3339_with_z(encode: Callable[[], bytes]) -> None:
 
 
 def test_now_is_go_style() -> None:
-    stamp = now()
+    stamp = utc_now()
     assert stamp.endswith("Z")
     assert "+" not in stamp
     if "." in stamp:

@@ -20,10 +20,6 @@ from shim.api.responses import encode_json, go_escaped, go_json
 from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
 
 
-def now() -> str:
-    return utc_now()
-
-
 def metrics(completed: Completed) -> dict[str, Any]:
     """Ollama leaves zero-valued metrics out; load and unload answers carry none."""
     if completed.reason in ("load", "unload"):
@@ -68,7 +64,7 @@ class LineEncoder(ABC):
         Go's escapes are applied once to the whole batch: its bytes are all JSON, and the
         characters escaped only ever occur inside strings.
         """
-        prefix = self._head + now().encode() + self.OPENING
+        prefix = self._head + utc_now().encode() + self.OPENING
         parts: list[bytes] = []
         for event in batch:
             if isinstance(event, TextRun):
@@ -97,14 +93,14 @@ class ChatEncoder(LineEncoder):
         if isinstance(event, Completed):
             return ChatChunk(
                 model=self._model,
-                created_at=now(),
+                created_at=utc_now(),
                 message=MessageOut(),
                 done=True,
                 **metrics(event),
             )
         return ChatChunk(
             model=self._model,
-            created_at=now(),
+            created_at=utc_now(),
             message=MessageOut(
                 content=event.content,
                 thinking=event.thinking or UNSET,
@@ -121,7 +117,7 @@ class ChatEncoder(LineEncoder):
         )
         chunk = ChatChunk(
             model=self._model,
-            created_at=now(),
+            created_at=utc_now(),
             message=message,
             done=True,
             **metrics(answer.completed),
@@ -136,11 +132,11 @@ class GenerateEncoder(LineEncoder):
     def chunk(self, event: Delta | Completed) -> GenerateChunk:
         if isinstance(event, Completed):
             return GenerateChunk(
-                model=self._model, created_at=now(), response="", done=True, **metrics(event)
+                model=self._model, created_at=utc_now(), response="", done=True, **metrics(event)
             )
         return GenerateChunk(
             model=self._model,
-            created_at=now(),
+            created_at=utc_now(),
             response=event.content,
             thinking=event.thinking or UNSET,
             done=False,
@@ -149,7 +145,7 @@ class GenerateEncoder(LineEncoder):
     def whole(self, answer: Answer) -> bytes:
         chunk = GenerateChunk(
             model=self._model,
-            created_at=now(),
+            created_at=utc_now(),
             response=answer.content,
             thinking=answer.thinking or UNSET,
             done=True,

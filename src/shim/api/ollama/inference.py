@@ -11,7 +11,8 @@ from litestar.response import Stream
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import ChatServiceDep
-from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, now
+from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder
+from shim.api.ollama.formats import utc_now
 from shim.api.ollama.inference_wire import ChatChunk, ChatIn, GenerateChunk, GenerateIn, MessageOut
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
 from shim.api.responses import json_response
@@ -34,7 +35,9 @@ class InferenceController(Controller):
         _log_ignored(ignored)
         if not request.messages:
             completed = await chat_service.load(request.model, "chat", request.keep_alive_seconds)
-            done = ChatChunk(model=asked.model, created_at=now(), message=MessageOut(), done=True)
+            done = ChatChunk(
+                model=asked.model, created_at=utc_now(), message=MessageOut(), done=True
+            )
             done.done_reason = completed.reason or "load"
             return json_response(done)
         return await _answer(chat_service, request, "chat", ChatEncoder(asked.model), asked.stream)
@@ -52,7 +55,7 @@ class InferenceController(Controller):
             completed = await chat_service.load(
                 request.model, "generate", request.keep_alive_seconds
             )
-            done = GenerateChunk(model=asked.model, created_at=now(), response="", done=True)
+            done = GenerateChunk(model=asked.model, created_at=utc_now(), response="", done=True)
             done.done_reason = completed.reason or "load"
             return json_response(done)
         return await _answer(
