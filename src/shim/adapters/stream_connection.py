@@ -106,7 +106,7 @@ class Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._lost = True
         self._watch.stop()
-        if self.status and not self._raw_framing():
+        if self.status and not self._body_is_framed():
             self.complete = True  # a body without a length ends with the connection
         if self._in_use and not self.complete:
             reason = "without an answer" if not self.answered_anything else "mid-answer"
@@ -144,7 +144,7 @@ class Connection(asyncio.Protocol):
         self._in_use = False
         self._wake()
 
-    def _raw_framing(self) -> bool:
+    def _body_is_framed(self) -> bool:
         return "content-length" in self.headers or "chunked" in self.headers.get(
             "transfer-encoding", ""
         )
