@@ -86,9 +86,9 @@ def drive(port: int, streams: int = 0, requests: int = 0) -> str:
 
 
 def serve_shim(standin: str, state: str) -> tuple[uvicorn.Server, int]:
-    from shim.config import Settings
-    from shim.logging_config import configure_logging
-    from shim.server import server_config
+    from shim.main.config import Settings
+    from shim.main.logging_setup import configure_logging
+    from shim.main.server import server_config
 
     configure_logging("warning", "json")
     port = free_port()

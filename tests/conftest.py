@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from shim.config import Settings
-from shim.logging_config import configure_logging
-from shim.server import server_config
+from shim.main.config import Settings
+from shim.main.logging_setup import configure_logging
+from shim.main.server import server_config
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
 from tests.support.raw_server import StartScripted, scripted_servers
@@ -80,6 +80,6 @@ def module_shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
 
 @pytest.fixture
 async def scripted() -> AsyncIterator[StartScripted]:
-    """Raw socket servers answering the bytes a test scripts, each with a stream client."""
+    """Raw socket servers answering the bytes a test scripts."""
     async with scripted_servers() as start:
         yield start

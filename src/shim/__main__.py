@@ -1,5 +1,5 @@
 """`python -m shim serve`."""
 
-from shim.cli import main
+from shim.main.cli import main
 
 raise SystemExit(main())

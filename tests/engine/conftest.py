@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from shim.config import Settings
-from shim.server import server_config
+from shim.main.config import Settings
+from shim.main.server import server_config
 from tests.engine.llama_server import running_llama_server
 from tests.support.servers import free_port, serve_config
 

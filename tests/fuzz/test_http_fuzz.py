@@ -8,8 +8,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from shim.api.openapi import openapi_document
-from shim.config import Settings
-from shim.server import server_config
+from shim.main.config import Settings
+from shim.main.server import server_config
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.servers import free_port, serve, serve_config
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shim.config import Settings
+from shim.main.config import Settings
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.sse_scripts import content_script, tool_call_script
 

@@ -87,7 +87,7 @@ def test_sighup_replaces_every_worker_while_the_service_answers(
 
 def test_the_supervising_parent_never_loads_the_app() -> None:
     """It only binds the port and watches the workers, so it leaves the app's modules out."""
-    probe = "import sys, shim.cli, shim.workers; print(sorted({'litestar', 'shim.app'} & set(sys.modules)))"
+    probe = "import sys, shim.main.cli, shim.main.workers; print(sorted({'litestar', 'shim.main.app'} & set(sys.modules)))"
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shim.config import Settings
-from shim.server import server_config
+from shim.main.config import Settings
+from shim.main.server import server_config
 from tests.support.servers import free_port, serve_config
 
 LIVE_URL = os.environ.get("SHIM_LIVE_LMSTUDIO_URL", "")

@@ -1,9 +1,7 @@
 import pytest
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from shim.api.fast_protocol import AnsweringProtocol
-from shim.config import MIB, Settings, SettingsError, load_settings
-from shim.server import server_config
+from shim.main.config import MIB, Settings, SettingsError, load_settings
+from shim.main.server import server_config
 
 
 def test_defaults_match_ollama_and_lm_studio() -> None:
@@ -102,14 +100,6 @@ def test_the_server_sends_no_server_header_and_ignores_forwarding_headers() -> N
     config = server_config(Settings())
     assert config.server_header is False
     assert config.proxy_headers is False
-
-
-def test_the_server_answers_ready_requests_in_its_protocol() -> None:
-    """The protocol subclasses uvicorn's httptools one; a uvicorn without the hook fails here."""
-    config = server_config(Settings())
-    assert isinstance(config.http, type)
-    assert issubclass(config.http, AnsweringProtocol)
-    assert "_start_asgi_task" in vars(HttpToolsProtocol)
 
 
 def test_a_lone_process_starts_even_where_it_cannot_keep_aliases() -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 from shim.adapters.state.change_file import ChangeFile
 from shim.adapters.state.model_locks import FileModelLocks
-from shim.config import Settings
-from shim.container import model_changes_for, model_locks_for
 from shim.domain.catalog import UnsharedChanges
 from shim.domain.model_locks import ProcessModelLocks
+from shim.main.config import Settings
+from shim.main.container import model_changes_for, model_locks_for
 
 
 def test_only_workers_share_word_of_model_changes(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from shim.api.openapi import openapi_document
-from shim.config import SETTING_NAMES, env_var, flag
+from shim.main.config import SETTING_NAMES, env_var, flag
 
 DOCS = Path(__file__).parents[2] / "docs"
 

@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from shim.logging_config import renders_json
+from shim.main.logging_setup import renders_json
 
 
 class Terminal(io.StringIO):

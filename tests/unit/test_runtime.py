@@ -1,7 +1,13 @@
+import asyncio
 import gc
 import weakref
 
-from shim.runtime import YOUNG_COLLECTION_THRESHOLD, release_memory, settle_heap
+from shim.main.runtime import (
+    YOUNG_COLLECTION_THRESHOLD,
+    release_after_bursts,
+    release_memory,
+    settle_heap,
+)
 
 
 class Node:
@@ -31,3 +37,29 @@ def test_a_settled_heap_is_frozen_and_collects_young_objects_less_often() -> Non
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+class Gate:
+    def __init__(self) -> None:
+        self.running = self.waiting = self.admitted = 0
+
+
+async def test_memory_is_given_back_once_a_burst_has_drained_and_a_lull_passed() -> None:
+    gate, released = Gate(), []
+    watch = asyncio.create_task(
+        release_after_bursts(gate, burst=4, lull=0.02, release=lambda: released.append(1))
+    )
+    try:
+        gate.admitted = 3
+        await asyncio.sleep(0.1)
+        assert released == [], "three requests are no burst"
+        gate.running, gate.admitted = 1, 10
+        await asyncio.sleep(0.1)
+        assert released == [], "not while a request still runs"
+        gate.running = 0
+        await asyncio.sleep(0.1)
+        assert released == [1], "once the lull after the burst passed"
+        await asyncio.sleep(0.1)
+        assert released == [1], "once per burst"
+    finally:
+        watch.cancel()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from litestar import Request
 from litestar.params import SkipValidation
 
-from shim.api.ops.readiness import Readiness
 from shim.api.server_info import ServerInfo
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
@@ -33,6 +32,13 @@ EmbeddingServiceDep = SkipValidation[EmbeddingService]
 PassthroughDep = SkipValidation[PassthroughService]
 ModelAdminDep = SkipValidation[ModelAdmin]
 PullServiceDep = SkipValidation[PullService]
+
+
+class Readiness(Protocol):
+    """Whether this process still wants new traffic (set by the composition root)."""
+
+    @property
+    def draining(self) -> bool: ...
 
 
 # Process-level facts travel in the app's state, not as dependencies: with more than one

@@ -36,7 +36,7 @@ class CachedModelCatalog(ModelCatalog):
         self._generation = 0
         self._inflight: asyncio.Future[Models] | None = None
 
-    def snapshot(self) -> Models | None:
+    def _fresh(self) -> Models | None:
         if (
             self._models is not None
             and self._clock() < self._expires_at
@@ -46,7 +46,7 @@ class CachedModelCatalog(ModelCatalog):
         return None
 
     async def list_models(self) -> Models:
-        models = self.snapshot()
+        models = self._fresh()
         if models is not None:
             return models
         if self._inflight is None:

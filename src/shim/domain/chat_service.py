@@ -90,22 +90,21 @@ class ChatService:
 
     async def _shaped(
         self,
-        upstream: AsyncGenerator[list[CompletionEvent], None],
+        upstream: AsyncGenerator[CompletionEvent, None],
         think: bool | None,
         started: int,
     ) -> AsyncGenerator[list[AnswerEvent], None]:
         shaping = Shaping(think, self._clock)
         async with self._gate.slot(), aclosing(upstream):
             sent = self._clock()
-            async for batch in upstream:
+            async for event in upstream:
                 shaped: list[AnswerEvent] = []
-                for event in batch:
-                    if isinstance(event, Finish):
-                        shaping.flush(shaped)
-                        shaped.append(self._completed(event, started, sent, shaping))
-                        yield shaped
-                        return
-                    shaping.add(event, shaped)
+                if isinstance(event, Finish):
+                    shaping.flush(shaped)
+                    shaped.append(self._completed(event, started, sent, shaping))
+                    yield shaped
+                    return
+                shaping.add(event, shaped)
                 if shaped:
                     yield shaped
         raise UpstreamError("LM Studio ended the stream before finishing the answer")

@@ -22,10 +22,6 @@ class ModelCatalog(Protocol):
     async def list_models(self) -> Sequence[ModelRecord]:
         """Every model the backend offers, loaded or not."""
 
-    def snapshot(self) -> Sequence[ModelRecord] | None:
-        """The list when it is known without asking the backend (a fresh cache), else None."""
-        return None
-
 
 class ModelSelector(Protocol):
     """Turns the name a client sent into one model of the catalog."""
@@ -39,8 +35,9 @@ class CompletionStreamer(Protocol):
     """Streams a completion from the backend."""
 
     @abstractmethod
-    def stream(self, request: CompletionRequest) -> AsyncGenerator[list[CompletionEvent], None]:
-        """Deltas as they arrive, in batches (one per read), ending with exactly one Finish.
+    def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
+        """Events as they arrive, ending with exactly one Finish. Plain text that arrives
+        together may come as one TextRun.
 
         Failures raise ShimError subclasses.
         """

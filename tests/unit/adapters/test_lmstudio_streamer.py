@@ -49,7 +49,7 @@ def serving(name: str, size: int) -> LMStudioCompletionStreamer:
 
 
 async def events(streamer: LMStudioCompletionStreamer) -> list[object]:
-    return [event async for batch in streamer.stream(REQUEST) for event in batch]
+    return [event async for event in streamer.stream(REQUEST)]
 
 
 @pytest.mark.parametrize("size", [1, 2, 7, 64, 100_000])
@@ -77,7 +77,7 @@ async def test_interleaved_tool_calls_ending_in_stop_with_crlf_and_comments(size
 
 async def test_named_error_event_raises_after_the_text_so_far() -> None:
     stream = serving("error_event.sse", 5).stream(REQUEST)
-    assert await anext(stream) == [TextRun(["Par"])]
+    assert await anext(stream) == TextRun(["Par"])
     with pytest.raises(UpstreamError, match="Input does not fit in context length"):
         await anext(stream)
 
@@ -153,18 +153,13 @@ class Stalling(httpx.AsyncByteStream):
 async def test_a_stall_mid_stream_is_an_error_after_the_idle_limit() -> None:
     streamer = streamer_for(lambda _: httpx.Response(200, stream=Stalling()), idle_seconds=0.2)
     stream = streamer.stream(REQUEST)
-    assert await anext(stream) == [Delta(thinking="User greets.")]
+    assert await anext(stream) == Delta(thinking="User greets.")
     started = time.monotonic()
     with pytest.raises(
         UpstreamError, match=r"stalled for 0\.2 s in the middle of /v1/chat/completions"
     ):
         await anext(stream)
     assert time.monotonic() - started < 1
-
-
-async def test_the_events_of_one_read_travel_together() -> None:
-    batches = [batch async for batch in serving("reasoning_gpt_oss.sse", 100_000).stream(REQUEST)]
-    assert [len(batch) for batch in batches] == [3, 1]
 
 
 def sse(*deltas: dict[str, str]) -> bytes:
@@ -178,6 +173,9 @@ def sse(*deltas: dict[str, str]) -> bytes:
 async def test_plain_text_of_one_read_travels_as_runs_in_order_around_other_events() -> None:
     body = sse({"content": "a"}, {"content": "b"}, {"reasoning": "r"}, {"content": "c"})
     streamer = streamer_for(lambda _: httpx.Response(200, stream=Chunked(body, 100_000)))
-    batches = [batch async for batch in streamer.stream(REQUEST)]
-    assert batches[0] == [TextRun(["a", "b"]), Delta(thinking="r"), TextRun(["c"])]
-    assert batches[1] == [Finish(reason="stop")]
+    assert await events(streamer) == [
+        TextRun(["a", "b"]),
+        Delta(thinking="r"),
+        TextRun(["c"]),
+        Finish(reason="stop"),
+    ]

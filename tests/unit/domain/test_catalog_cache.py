@@ -42,22 +42,16 @@ async def test_serves_from_memory_until_the_ttl_passes() -> None:
     assert source.calls == 2
 
 
-async def test_the_snapshot_is_the_list_only_while_it_is_fresh() -> None:
+async def test_a_fresh_list_is_the_same_object_until_it_changes() -> None:
+    """The /api/tags body is encoded once per list: it is reused while the list is the same."""
     source, clock = FakeModelCatalog(), Clock()
     cache = CachedModelCatalog(source, ttl_seconds=5, clock=clock)
-    assert cache.snapshot() is None, "nothing known before the first listing"
     listed = await cache.list_models()
-    assert cache.snapshot() is listed
+    assert await cache.list_models() is listed
+    assert source.calls == 1
     cache.invalidate()
-    assert cache.snapshot() is None
-    listed = await cache.list_models()
-    clock.now = 5.1
-    assert cache.snapshot() is None
-    assert source.calls == 2, "asking for the snapshot never asks the backend"
-
-
-async def test_a_backend_catalog_has_no_snapshot() -> None:
-    assert FakeModelCatalog().snapshot() is None
+    await cache.list_models()
+    assert source.calls == 2
 
 
 async def test_concurrent_misses_share_one_fetch() -> None:
@@ -129,10 +123,10 @@ class Changes:
 async def test_a_change_announced_elsewhere_ends_the_cached_list() -> None:
     source, changes = FakeModelCatalog(), Changes()
     cache = CachedModelCatalog(source, ttl_seconds=60, changes=changes)
-    listed = await cache.list_models()
-    assert cache.snapshot() is listed
+    await cache.list_models()
+    await cache.list_models()
+    assert source.calls == 1
     changes.announce()  # say, another worker loaded a model
-    assert cache.snapshot() is None
     await cache.list_models()
     await cache.list_models()
     assert source.calls == 2, "fetched again once, then cached under the new revision"
@@ -152,4 +146,5 @@ async def test_a_change_during_a_fetch_is_not_hidden_by_it() -> None:
     changes.announce()  # the source may have read the state from before
     source.release.set()
     await fetch
-    assert cache.snapshot() is None
+    await cache.list_models()
+    assert source.calls == 2, "the list fetched across the change was not kept"

@@ -22,12 +22,10 @@ class FakeCompletionStreamer(CompletionStreamer):
         self.script = script
         self.requests: list[CompletionRequest] = []
 
-    async def stream(
-        self, request: CompletionRequest
-    ) -> AsyncGenerator[list[CompletionEvent], None]:
+    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
         self.requests.append(request)
         for event in self.script if self.script is not None else demo_script(request):
-            yield [event]
+            yield event
 
 
 def demo_script(request: CompletionRequest) -> list[CompletionEvent]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
-from shim.adapters.lmstudio.streaming_http import StreamingClient
+import httpx
+
 from shim.adapters.lmstudio.upstream import (
     JSON_HEADERS,
     error_message,
@@ -19,7 +20,7 @@ EVENT_STREAM = "text/event-stream"
 
 
 class LMStudioPassthrough(OpenAIPassthrough):
-    def __init__(self, client: StreamingClient, idle_seconds: float) -> None:
+    def __init__(self, client: httpx.AsyncClient, idle_seconds: float) -> None:
         self._client = client
         self._idle_seconds = idle_seconds
 

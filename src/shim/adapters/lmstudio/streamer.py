@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Literal
 
+import httpx
 import msgspec
 
 from shim.adapters.lmstudio.payloads import chat_payload, completion_payload
 from shim.adapters.lmstudio.sse import SSEParser
 from shim.adapters.lmstudio.stream_wire import StreamChoice, StreamChunk
-from shim.adapters.lmstudio.streaming_http import StreamingClient
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
 from shim.adapters.lmstudio.upstream import (
     JSON_HEADERS,
@@ -36,13 +36,11 @@ _chunks = msgspec.json.Decoder(StreamChunk)
 
 
 class LMStudioCompletionStreamer(CompletionStreamer):
-    def __init__(self, client: StreamingClient, idle_seconds: float) -> None:
+    def __init__(self, client: httpx.AsyncClient, idle_seconds: float) -> None:
         self._client = client
         self._idle_seconds = idle_seconds
 
-    async def stream(
-        self, request: CompletionRequest
-    ) -> AsyncGenerator[list[CompletionEvent], None]:
+    async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
         raw = request.raw_prompt is not None
         path = "/v1/completions" if raw else "/v1/chat/completions"
         body = msgspec.json.encode(completion_payload(request) if raw else chat_payload(request))
@@ -53,7 +51,8 @@ class LMStudioCompletionStreamer(CompletionStreamer):
                 if reply.status_code != 200:
                     raise rejection(reply.status_code, await reply.aread(), path)
                 async for batch in _batches(pieces_of(reply, self._idle_seconds, path), path):
-                    yield batch
+                    for event in batch:
+                        yield event
 
 
 async def _batches(

@@ -13,7 +13,6 @@ import msgspec
 import structlog
 
 from shim.adapters.idle_watch import IdleWatch
-from shim.adapters.lmstudio.streaming_http import StreamingClient, StreamingReply
 from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
 
 log = structlog.get_logger(__name__)
@@ -74,7 +73,7 @@ async def get(
 
 
 @contextmanager
-def transport_errors(client: StreamingClient, path: str) -> Iterator[None]:
+def transport_errors(client: httpx.AsyncClient, path: str) -> Iterator[None]:
     """Connection failures, timeouts and resets, each as the domain error that names it."""
     try:
         yield
@@ -120,14 +119,14 @@ def _describe(error: Exception) -> str:
 
 
 async def pieces_of(
-    reply: StreamingReply, idle_seconds: float, path: str
+    reply: httpx.Response, idle_seconds: float, path: str
 ) -> AsyncGenerator[bytes, None]:
     """The body as it arrives; once it has begun, a gap longer than `idle_seconds` is an error.
 
     The client's read timeout stays long for the first piece, since a model load takes minutes.
     The watch only times the reads themselves, never the consumer between them.
     """
-    pieces = reply.aiter_raw()
+    pieces = reply.aiter_bytes()
     try:
         piece = await anext(pieces)
     except StopAsyncIteration:

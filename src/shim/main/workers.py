@@ -19,10 +19,10 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from shim.api.asgi import ASGIApp
-from shim.api.ops.readiness import Readiness, StopFlag
-from shim.config import Settings
-from shim.logging_config import configure_logging
-from shim.serving import drain_then_stop, uvicorn_config
+from shim.main.config import Settings
+from shim.main.logging_setup import configure_logging
+from shim.main.readiness import Readiness, StopFlag
+from shim.main.serving import drain_then_stop, uvicorn_config
 
 log = structlog.get_logger(__name__)
 
@@ -68,11 +68,11 @@ class WorkerApp:
         # modules it stays some 15 MiB smaller.
         from dependency_injector import providers
 
-        from shim.app import create_app
-        from shim.container import Container
-        from shim.runtime import settle_heap
+        from shim.main.app import create_app
+        from shim.main.container import build_container
+        from shim.main.runtime import settle_heap
 
-        container = Container(settings=self.settings)
+        container = build_container(self.settings)
         container.readiness.override(providers.Object(Readiness(self.stop_flag)))
         app = create_app(container)
         settle_heap()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import gc
+from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 
@@ -27,6 +30,39 @@ def release_memory() -> None:
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
     log.debug("memory.released", trimmed=_LIBC is not None)
+
+
+class Load(Protocol):
+    """What the admission gate tells of the requests it lets through."""
+
+    @property
+    def running(self) -> int: ...
+
+    @property
+    def waiting(self) -> int: ...
+
+    @property
+    def admitted(self) -> int: ...
+
+
+async def release_after_bursts(
+    load: Load, burst: int = 32, lull: float = 1.0, release: Callable[[], None] = release_memory
+) -> None:
+    """Give memory back once a burst of at least `burst` requests has drained and a whole
+    `lull` passed with nothing running. Not at once: a collection in the middle of a burst
+    would delay its answers."""
+    released_at = load.admitted
+    quiet_since: int | None = None  # the admitted count when the last quiet tick began
+    while True:
+        await asyncio.sleep(lull)
+        idle = not (load.running or load.waiting)
+        if not idle:
+            quiet_since = None
+            continue
+        if quiet_since == load.admitted and load.admitted - released_at >= burst:
+            release()
+            released_at = load.admitted
+        quiet_since = load.admitted
 
 
 # Ten times Python's default: a 200-stream fan-out allocates many short-lived objects, and at

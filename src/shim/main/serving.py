@@ -9,9 +9,8 @@ from typing import Any
 import structlog
 import uvicorn
 
-from shim.api.fast_protocol import AnsweringProtocol
-from shim.api.ops.readiness import Readiness
-from shim.config import Settings
+from shim.main.config import Settings
+from shim.main.readiness import Readiness
 
 log = structlog.get_logger(__name__)
 
@@ -20,7 +19,6 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
     """Ollama sends no Server header, and shim writes its own access line."""
     return uvicorn.Config(
         app,
-        http=AnsweringProtocol,
         host=settings.host,
         port=settings.port,
         log_config=None,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -13,7 +14,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from shim.api.asgi import ASGIApp, Scope
+from shim.api.asgi import ASGIApp
 from shim.api.auth import ApiKeyMiddleware
 from shim.api.cors import cors_config
 from shim.api.dependencies import (
@@ -28,19 +29,16 @@ from shim.api.dependencies import (
     SERVER_INFO,
 )
 from shim.api.errors import EXCEPTION_HANDLERS
-from shim.api.fast_protocol import Answering, AnswersPublisher
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
-from shim.api.ollama.discovery_answers import DiscoveryAnswers
 from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
-from shim.container import Container
-from shim.domain.models import ModelRecord
-from shim.domain.ports import ModelCatalog
+from shim.main.container import Container
+from shim.main.runtime import release_after_bursts
 
 
 def create_app(container: Container) -> ASGIApp:
-    """The whole app; served by uvicorn with `AnsweringProtocol`, it answers discovery early."""
+    """The whole app: Litestar's router inside shim's request context and access checks."""
     settings = container.settings()
     server_info = ServerInfo(
         ollama_version=settings.ollama_version, started_at=datetime.now().astimezone()
@@ -68,16 +66,11 @@ def create_app(container: Container) -> ASGIApp:
         logging_config=None,
     )
     app: ASGIApp = cast(ASGIApp, litestar)
-    admits: list[Callable[[Scope], bool]] = []
     if settings.api_key:
-        app = key_check = ApiKeyMiddleware(app, settings.api_key)
-        admits.append(key_check.admits)
+        app = ApiKeyMiddleware(app, settings.api_key)
     if settings.host_check and is_loopback_bind(settings.host):
-        app = guard = HostGuardMiddleware(app, settings.allowed_hosts)
-        admits.append(guard.admits)
-    access = AccessLog()
-    answers = DiscoveryAnswers(services.catalog_snapshot, server_info, admits)
-    return AnswersPublisher(RequestContextMiddleware(app, access), Answering(answers, access))
+        app = HostGuardMiddleware(app, settings.allowed_hosts)
+    return RequestContextMiddleware(app, AccessLog())
 
 
 class Services:
@@ -96,10 +89,6 @@ class Services:
             value = provider()
             self._resolved[name] = await value if inspect.isawaitable(value) else value
 
-    def catalog_snapshot(self) -> Sequence[ModelRecord] | None:
-        catalog: ModelCatalog | None = self._resolved.get(CATALOG)  # None until the app starts
-        return None if catalog is None else catalog.snapshot()
-
     def dependencies(self) -> dict[str, Provide]:
         return {name: self._provide(name) for name in self._wanted}
 
@@ -114,9 +103,11 @@ def container_lifespan(
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await _settle(container.init_resources())
         await services.resolve()
+        housekeeping = asyncio.create_task(release_after_bursts(container.gate()))
         try:
             yield
         finally:
+            housekeeping.cancel()
             await _settle(container.shutdown_resources())
 
     return lifespan

@@ -7,16 +7,16 @@ from types import FrameType
 
 import uvicorn
 
-from shim.api.ops.readiness import Readiness
-from shim.app import create_app
-from shim.config import Settings
-from shim.container import Container
-from shim.runtime import settle_heap
-from shim.serving import drain_then_stop, uvicorn_config
+from shim.main.app import create_app
+from shim.main.config import Settings
+from shim.main.container import Container, build_container
+from shim.main.readiness import Readiness
+from shim.main.runtime import settle_heap
+from shim.main.serving import drain_then_stop, uvicorn_config
 
 
 def serve_one(settings: Settings) -> None:
-    container = Container(settings=settings)
+    container = build_container(settings)
     config = server_config(settings, container)
     server = DrainingServer(config, container.readiness(), settings.shutdown_delay_seconds)
     settle_heap()
@@ -37,4 +37,4 @@ class DrainingServer(uvicorn.Server):
 
 
 def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:
-    return uvicorn_config(create_app(container or Container(settings=settings)), settings)
+    return uvicorn_config(create_app(container or build_container(settings)), settings)

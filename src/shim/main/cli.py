@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import msgspec
 
-from shim.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
-from shim.logging_config import configure_logging
+from shim.main.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
+from shim.main.logging_setup import configure_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,10 +54,10 @@ def serve(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     # Each imports only what it runs: a supervisor of workers never loads the app itself.
     if settings.workers > 1:
-        from shim.workers import serve_workers
+        from shim.main.workers import serve_workers
 
         serve_workers(settings)
     else:
-        from shim.server import serve_one
+        from shim.main.server import serve_one
 
         serve_one(settings)

@@ -1,0 +1,1 @@
+"""The composition root: settings, containers, the app factory, serving and the CLI."""

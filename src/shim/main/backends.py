@@ -1,0 +1,82 @@
+"""One container per backend: every port a backend serves, chosen once from Settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dependency_injector import containers, providers
+
+from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.fake.downloader import FakeDownloader
+from shim.adapters.fake.embedder import FakeEmbedder
+from shim.adapters.fake.lifecycle import FakeModelLifecycle
+from shim.adapters.fake.passthrough import FakePassthrough
+from shim.adapters.fake.streamer import FakeCompletionStreamer
+from shim.adapters.http_client import LMStudioAddress, open_http_client
+from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
+from shim.adapters.lmstudio.downloader import LMStudioDownloader
+from shim.adapters.lmstudio.embedder import LMStudioEmbedder
+from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
+from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
+from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
+from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.domain.ports import AliasStore
+from shim.main.config import Settings
+
+
+def alias_store_for(settings: Settings) -> AliasStore:
+    """Aliases persist in the state directory; without one they last until shim stops."""
+    if not settings.state_dir:
+        return MemoryAliasStore()
+    return AliasFile(Path(settings.state_dir) / "aliases.json")
+
+
+class LMStudioBackend(containers.DeclarativeContainer):
+    """LM Studio (or any OpenAI-compatible server) over one httpx client."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    address = providers.Factory(
+        LMStudioAddress,
+        base_url=settings.provided.lmstudio_url,
+        api_token=settings.provided.lmstudio_api_token,
+        connect_timeout=settings.provided.connect_timeout_seconds,
+        read_timeout=settings.provided.read_timeout_seconds,
+    )
+    http_client = providers.Resource(open_http_client, address)
+
+    catalog = providers.Singleton(
+        LMStudioModelCatalog, client=http_client, retries=settings.provided.discovery_retries
+    )
+    streamer = providers.Singleton(
+        LMStudioCompletionStreamer,
+        client=http_client,
+        idle_seconds=settings.provided.idle_timeout_seconds,
+    )
+    passthrough = providers.Singleton(
+        LMStudioPassthrough, client=http_client, idle_seconds=settings.provided.idle_timeout_seconds
+    )
+    embedder = providers.Singleton(LMStudioEmbedder, client=http_client)
+    lifecycle = providers.Singleton(LMStudioModelLifecycle, client=http_client)
+    downloader = providers.Singleton(
+        LMStudioDownloader, client=http_client, poll_seconds=settings.provided.download_poll_seconds
+    )
+    alias_store = providers.Singleton(alias_store_for, settings)
+
+
+class FakeBackend(containers.DeclarativeContainer):
+    """The scripted backend of tests and demos: never calls out, serves every route."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    catalog = providers.Singleton(FakeModelCatalog)
+    streamer = providers.Singleton(FakeCompletionStreamer)
+    passthrough = providers.Singleton(FakePassthrough, streamer=streamer)
+    embedder = providers.Singleton(FakeEmbedder)
+    lifecycle = providers.Singleton(FakeModelLifecycle, catalog=catalog)
+    downloader = providers.Singleton(FakeDownloader, catalog=catalog)
+    alias_store = providers.Singleton(MemoryAliasStore)
+
+
+BACKENDS: dict[str, type[containers.DeclarativeContainer]] = {
+    "lmstudio": LMStudioBackend,
+    "fake": FakeBackend,
+}
