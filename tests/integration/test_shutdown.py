@@ -59,3 +59,29 @@ def test_sigterm_drains_then_exits(lmstudio: LMStudioDouble, tmp_path: Path, wor
         assert len(lines) == 31
         # uvicorn re-raises the signal once it has shut down, as process managers expect.
         assert process.wait(15) in (0, -signal.SIGTERM)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stream_still_open_when_the_grace_period_ends_gets_an_error_line(
+    lmstudio: LMStudioDouble, tmp_path: Path, workers: str
+) -> None:
+    lmstudio.chat_script = content_script([f"t{i} " for i in range(200)])
+    lmstudio.chunk_delay_seconds = 0.05  # ten seconds of answer; the grace is one
+    env = {
+        "SHIM_LMSTUDIO_URL": lmstudio.url,
+        "SHIM_STATE_DIR": str(tmp_path),
+        "SHIM_SHUTDOWN_DELAY_SECONDS": "0",
+        "SHIM_SHUTDOWN_GRACE_SECONDS": "1",
+        "SHIM_WORKERS": workers,
+    }
+    with running_shim(tmp_path / "log", env) as shim:
+        with httpx.stream("POST", shim.url + "/api/chat", json=BODY, timeout=20) as response:
+            lines = response.iter_lines()
+            first = json.loads(next(lines))
+            shim.process.send_signal(signal.SIGTERM)
+            rest = [json.loads(line) for line in lines]
+        assert first["done"] is False
+        assert rest[-1] == {"error": "shim is shutting down"}
+        assert all("error" not in line for line in rest[:-1])
+        assert len(rest) < 100, "ended by the grace period, not by the answer's end"
+        assert shim.process.wait(15) in (0, -signal.SIGTERM)

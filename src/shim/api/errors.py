@@ -8,9 +8,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, MethodNotAllowedException, NotFoundException
 from structlog import get_logger
 
+from shim.api.go_json import json_response, text_response
 from shim.api.ollama.wire import ErrorResponse
 from shim.api.openai.wire import error_envelope
-from shim.api.responses import json_response, text_response
 from shim.api.status import status_of
 from shim.domain.errors import ShimError
 

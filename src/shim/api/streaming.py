@@ -1,4 +1,5 @@
-"""NDJSON streams: one line per event, failures after the first byte as a final error line."""
+"""NDJSON and SSE streams: failures after the first byte, and a shutdown past its grace
+period, told in-band as the stream's last line or event."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from typing import TypeVar
 import msgspec
 import structlog
 
-from shim.api.responses import go_json
+from shim.api.go_json import go_json
+from shim.api.open_streams import SHUTTING_DOWN, open_streams
 from shim.domain.errors import ShimError
 
 log = structlog.get_logger(__name__)
 
 NDJSON = "application/x-ndjson"
+EVENT_END = b"\n\n"
 Event = TypeVar("Event")
 
 
@@ -23,50 +26,82 @@ def error_line(message: str) -> bytes:
     return go_json({"error": message}) + b"\n"
 
 
+def sse_error(message: str) -> bytes:
+    payload = {"error": {"message": message, "type": "api_error", "param": None, "code": None}}
+    return b"data: " + msgspec.json.encode(payload) + EVENT_END
+
+
 async def ndjson_lines(
     events: AsyncGenerator[Event, None], encode: Callable[[Event], bytes]
 ) -> AsyncGenerator[bytes, None]:
     """Encode each event; once headers are out, an error can only be told in-band."""
     sent = 0
+    streams = open_streams()
     async with aclosing(events):
-        try:
-            async for event in events:
-                yield encode(event)
-                sent += 1
-        except (asyncio.CancelledError, GeneratorExit):
-            log.info("stream.client_disconnected", writes=sent)
-            raise
-        except ShimError as error:
-            log.warning(
-                "stream.failed", writes=sent, error=error.message, kind=type(error).__name__
-            )
-            yield error_line(error.message)
-            return
-        except Exception as error:
-            log.exception("stream.crashed", writes=sent, error=repr(error))
-            yield error_line("internal server error")
-            return
+        with streams.writing():
+            try:
+                async for event in events:
+                    yield encode(event)
+                    sent += 1
+            except asyncio.CancelledError:
+                if not _cut_at_shutdown(streams.cutting, sent):
+                    raise
+                yield error_line(SHUTTING_DOWN)
+                return
+            except GeneratorExit:
+                log.info("stream.client_disconnected", writes=sent)
+                raise
+            except ShimError as error:
+                log.warning(
+                    "stream.failed", writes=sent, error=error.message, kind=type(error).__name__
+                )
+                yield error_line(error.message)
+                return
+            except Exception as error:
+                log.exception("stream.crashed", writes=sent, kind=type(error).__name__)
+                yield error_line("internal server error")
+                return
     log.info("stream.completed", writes=sent)
 
 
 async def relay_pieces(pieces: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
-    """Relay bytes untouched; a failure after the first byte ends the stream with an SSE error."""
+    """Relay bytes untouched; a failure after the first byte ends the stream with an SSE error
+    event, after ending any event the failure left half-written."""
     sent = 0
+    tail = EVENT_END
+    streams = open_streams()
     async with aclosing(pieces):
-        try:
-            async for piece in pieces:
-                yield piece
-                sent += 1
-        except (asyncio.CancelledError, GeneratorExit):
-            log.info("relay.client_disconnected", pieces=sent)
-            raise
-        except ShimError as error:
-            log.warning("relay.failed", pieces=sent, error=error.message)
-            yield sse_error(error.message)
-            return
+        with streams.writing():
+            try:
+                async for piece in pieces:
+                    yield piece
+                    sent += 1
+                    tail = (tail + piece)[-2:]
+            except asyncio.CancelledError:
+                if not _cut_at_shutdown(streams.cutting, sent):
+                    raise
+                yield _ended(tail) + sse_error(SHUTTING_DOWN)
+                return
+            except GeneratorExit:
+                log.info("relay.client_disconnected", pieces=sent)
+                raise
+            except ShimError as error:
+                log.warning("relay.failed", pieces=sent, error=error.message)
+                yield _ended(tail) + sse_error(error.message)
+                return
     log.info("relay.completed", pieces=sent)
 
 
-def sse_error(message: str) -> bytes:
-    payload = {"error": {"message": message, "type": "api_error", "param": None, "code": None}}
-    return b"data: " + msgspec.json.encode(payload) + b"\n\n"
+def _ended(tail: bytes) -> bytes:
+    return b"" if tail == EVENT_END else EVENT_END
+
+
+def _cut_at_shutdown(cutting: bool, sent: int) -> bool:
+    """A cancellation of shim's own at shutdown, to be told; any other is a client that left."""
+    task = asyncio.current_task()
+    if not cutting or task is None:
+        log.info("stream.client_disconnected", writes=sent)
+        return False
+    task.uncancel()
+    log.warning("stream.cut_at_shutdown", writes=sent)
+    return True

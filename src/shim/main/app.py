@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, cast
@@ -30,11 +30,13 @@ from shim.api.dependencies import (
 )
 from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
+from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
 from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
 from shim.main.container import Container
 from shim.main.runtime import release_after_bursts
+from shim.main.stream_cut import cut_streams_after_grace
 
 
 def create_app(container: Container) -> ASGIApp:
@@ -54,18 +56,32 @@ def create_app(container: Container) -> ASGIApp:
             PULLS: container.pulls,
         }
     )
+    streams = OpenStreams()
+    readiness = container.readiness()
+
+    def housekeeping() -> list[Coroutine[Any, Any, None]]:
+        return [
+            release_after_bursts(container.gate()),
+            cut_streams_after_grace(
+                readiness,
+                streams,
+                settings.shutdown_delay_seconds,
+                settings.shutdown_grace_seconds,
+            ),
+        ]
+
     litestar = Litestar(
         route_handlers=CONTROLLERS,
-        state=State({SERVER_INFO: server_info, READINESS: container.readiness()}),
+        state=State({SERVER_INFO: server_info, READINESS: readiness}),
         dependencies=services.dependencies(),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        lifespan=[container_lifespan(container, services)],
+        lifespan=[container_lifespan(container, services, housekeeping)],
         cors_config=cors_config(settings.allowed_origins),
         request_max_body_size=settings.max_request_bytes,
         openapi_config=None,
         logging_config=None,
     )
-    app: ASGIApp = cast(ASGIApp, litestar)
+    app: ASGIApp = OpenStreamsMiddleware(cast(ASGIApp, litestar), streams)
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key)
     if settings.host_check and is_loopback_bind(settings.host):
@@ -97,17 +113,23 @@ class Services:
 
 
 def container_lifespan(
-    container: Container, services: Services
+    container: Container,
+    services: Services,
+    housekeeping: Callable[[], list[Coroutine[Any, Any, None]]],
 ) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """Resources open and services resolved before the first request; background jobs run
+    until the app stops."""
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await _settle(container.init_resources())
         await services.resolve()
-        housekeeping = asyncio.create_task(release_after_bursts(container.gate()))
+        jobs = [asyncio.create_task(job) for job in housekeeping()]
         try:
             yield
         finally:
-            housekeeping.cancel()
+            for job in jobs:
+                job.cancel()
             await _settle(container.shutdown_resources())
 
     return lifespan

@@ -51,7 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(settings: Settings) -> None:
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(
+        settings.log_level,
+        settings.log_format,
+        secrets=(settings.api_key, settings.lmstudio_api_token),
+    )
     # Each imports only what it runs: a supervisor of workers never loads the app itself.
     if settings.workers > 1:
         from shim.main.workers import serve_workers

@@ -1,11 +1,13 @@
-"""structlog set up once: JSON off a terminal, readable on one; uvicorn's own lines included."""
+"""structlog set up once: JSON off a terminal, readable on one; uvicorn's own lines included.
+Tracebacks carry no frame locals (they held prompts and keys) and secrets never reach a line."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, TextIO
 
 import msgspec
@@ -15,6 +17,8 @@ from structlog.typing import Processor
 from shim.api.request_context import add_request_id
 
 QUIET_LIBRARIES = ("httpx", "httpcore")
+REDACTED = "[redacted]"
+_BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"'\\,]+")
 
 _encoder = msgspec.json.Encoder(enc_hook=repr)
 
@@ -31,17 +35,43 @@ def process_id_adder(pid: int) -> Processor:
     return add_process_id
 
 
+def redactor(secrets: Iterable[str | None]) -> Processor:
+    """Runs on the rendered line: whatever put a secret there, it leaves as `[redacted]`."""
+    known = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+
+    def redact(_: Any, __: str, line: str) -> str:
+        for secret in known:
+            line = line.replace(secret, REDACTED)
+        return _BEARER.sub(rf"\1{REDACTED}", line)
+
+    return redact  # type: ignore[return-value]
+
+
 def renders_json(log_format: str, stream: TextIO) -> bool:
     """JSON for machines; a terminal gets readable lines unless JSON is asked for."""
     return log_format == "json" or (log_format == "auto" and not stream.isatty())
 
 
+def renderer_for(as_json: bool) -> list[Processor]:
+    if as_json:
+        tracebacks = structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        return [
+            structlog.processors.ExceptionRenderer(tracebacks),
+            structlog.processors.JSONRenderer(serializer=_dumps),
+        ]
+    return [structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)]
+
+
 def configure_logging(
-    level: str, log_format: str, stream: TextIO | None = None, *, worker: bool = False
+    level: str,
+    log_format: str,
+    stream: TextIO | None = None,
+    *,
+    worker: bool = False,
+    secrets: Iterable[str | None] = (),
 ) -> None:
     """`worker`: one of several processes, whose lines then carry its process id."""
     stream = stream or sys.stderr
-    as_json = renders_json(log_format, stream)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         add_request_id,
@@ -50,21 +80,19 @@ def configure_logging(
     ]
     if worker:
         shared.append(process_id_adder(os.getpid()))
-    renderer: Processor
-    if as_json:
-        shared.append(structlog.processors.dict_tracebacks)
-        renderer = structlog.processors.JSONRenderer(serializer=_dumps)
-    else:
-        renderer = structlog.dev.ConsoleRenderer()
+    rendering = [*renderer_for(renders_json(log_format, stream)), redactor(secrets)]
     structlog.configure(
-        processors=[*shared, renderer],
+        processors=[*shared, *rendering],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(stream)
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(processor=renderer, foreign_pre_chain=shared)
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *rendering],
+            foreign_pre_chain=shared,
+        )
     )
     root = logging.getLogger()
     root.handlers = [handler]

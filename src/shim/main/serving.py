@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ import uvicorn
 
 from shim.main.config import Settings
 from shim.main.readiness import Readiness
+from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
 
 log = structlog.get_logger(__name__)
 
@@ -26,7 +28,8 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
         server_header=False,
         proxy_headers=False,
         lifespan="on",
-        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_seconds)
+        + SERVER_GRACE_MARGIN_SECONDS,
         **options,
     )
 

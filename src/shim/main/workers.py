@@ -56,7 +56,12 @@ class WorkerApp:
         self.stop_flag = stop_flag
 
     def __call__(self) -> ASGIApp:
-        configure_logging(self.settings.log_level, self.settings.log_format, worker=True)
+        configure_logging(
+            self.settings.log_level,
+            self.settings.log_format,
+            worker=True,
+            secrets=(self.settings.api_key, self.settings.lmstudio_api_token),
+        )
         try:
             return self._build()
         except Exception:  # whatever it is, this worker cannot serve; the log line says why

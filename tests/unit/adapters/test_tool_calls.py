@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from shim.adapters.lmstudio.stream_wire import FunctionFragment, ToolCallFragment
+from shim.adapters.lmstudio.chunk_wire import FunctionFragment, ToolCallFragment
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator, new_call_id
 from shim.domain.completion import ToolCall
 

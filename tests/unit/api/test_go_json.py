@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from shim.api.responses import go_escaped, go_json
+from shim.api.go_json import go_escaped, go_json
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from shim.api.go_json import go_json
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics
-from shim.api.ollama.formats import utc_now
-from shim.api.responses import go_json
+from shim.api.ollama.go_format import utc_now
 from shim.domain.completion import Answer, Completed, Delta, TextRun, ToolCall
 
 MODEL = "llama3.2"

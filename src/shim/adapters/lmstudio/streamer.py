@@ -8,9 +8,9 @@ from typing import Literal
 import httpx
 import msgspec
 
+from shim.adapters.lmstudio.chunk_wire import StreamChoice, StreamChunk
 from shim.adapters.lmstudio.payloads import chat_payload, completion_payload
 from shim.adapters.lmstudio.sse import SSEParser
-from shim.adapters.lmstudio.stream_wire import StreamChoice, StreamChunk
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
 from shim.adapters.lmstudio.upstream import (
     JSON_HEADERS,

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 import structlog
 
-from shim.adapters.lmstudio.stream_wire import ToolCallFragment
+from shim.adapters.lmstudio.chunk_wire import ToolCallFragment
 from shim.domain.completion import ToolCall
 
 log = structlog.get_logger(__name__)

@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 
-from shim.api.ollama.formats import utc_now
+from shim.api.go_json import encode_json, go_escaped, go_json
+from shim.api.ollama.go_format import utc_now
 from shim.api.ollama.inference_wire import (
     UNSET,
     ChatChunk,
@@ -16,7 +17,6 @@ from shim.api.ollama.inference_wire import (
     MessageOut,
     ToolCallOut,
 )
-from shim.api.responses import encode_json, go_escaped, go_json
 from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
 
 

@@ -11,10 +11,10 @@ from litestar.params import RawBody
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
+from shim.api.go_json import JSON_MEDIA_TYPE, json_response, text_response
 from shim.api.ollama.models_codec import ps_from_models, show_from_model
 from shim.api.ollama.tags_body import tags_body
 from shim.api.ollama.wire import ShowRequest, VersionResponse
-from shim.api.responses import JSON_MEDIA_TYPE, json_response, text_response
 from shim.domain.errors import InvalidRequest, ModelNotFound
 from shim.domain.names import ollama_name
 

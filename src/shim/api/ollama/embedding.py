@@ -11,7 +11,7 @@ from litestar.params import RawBody
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import EmbeddingServiceDep
-from shim.api.responses import json_response
+from shim.api.go_json import json_response
 from shim.domain.errors import InvalidRequest, ModelNotFound
 
 log = structlog.get_logger(__name__)

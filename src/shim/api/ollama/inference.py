@@ -11,12 +11,11 @@ from litestar.response import Stream
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import ChatServiceDep
+from shim.api.go_json import json_response
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder
-from shim.api.ollama.formats import utc_now
+from shim.api.ollama.go_format import utc_now
 from shim.api.ollama.inference_wire import ChatChunk, ChatIn, GenerateChunk, GenerateIn, MessageOut
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
-from shim.api.responses import json_response
-from shim.api.stream_response import WatchedStream
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.chat_service import ChatService, Verb, collect
 from shim.domain.completion import AnswerEvent, CompletionRequest
@@ -74,7 +73,7 @@ async def _answer(
     if stream is False:
         answer = await collect(batches)
         return Response(encoder.whole(answer), media_type="application/json; charset=utf-8")
-    return WatchedStream(ndjson_lines(batches, encoder.lines), media_type=NDJSON)
+    return Stream(ndjson_lines(batches, encoder.lines), media_type=NDJSON)
 
 
 def _log_ignored(ignored: list[str]) -> None:

@@ -14,9 +14,8 @@ from litestar.response import Stream
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import ModelAdminDep
+from shim.api.go_json import json_response
 from shim.api.ollama.options import context_length_from_options, sampling_from_options
-from shim.api.responses import json_response
-from shim.api.stream_response import WatchedStream
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.errors import InvalidRequest, ModelNotFound, NotFound, Unsupported
 from shim.domain.models import ModelDefaults
@@ -90,7 +89,7 @@ class ManagementController(Controller):
         ]
         if asked.stream is False:
             return json_response(Status(status="success"))
-        return WatchedStream(ndjson_lines(_statuses(statuses), _status_line), media_type=NDJSON)
+        return Stream(ndjson_lines(_statuses(statuses), _status_line), media_type=NDJSON)
 
     @post("/api/push", name="ollama.push", status_code=200)
     async def push_model(self, body: RawBody) -> Response[bytes]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from shim.api.ollama.formats import FOREVER, digest_of, go_time, go_value, parameter_line
+from shim.api.ollama.go_format import FOREVER, digest_of, go_time, go_value, parameter_line
 from shim.api.ollama.wire import (
     ListedModel,
     ModelDetails,

@@ -12,8 +12,7 @@ from litestar.response import Stream
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import PullServiceDep
-from shim.api.responses import go_json, json_response
-from shim.api.stream_response import WatchedStream
+from shim.api.go_json import go_json, json_response
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.ports import PullProgress
 
@@ -45,9 +44,7 @@ class PullController(Controller):
             async for _ in lines:
                 pass
             return json_response(ProgressOut(status="success"))
-        return WatchedStream(
-            ndjson_lines(lines, lambda line: go_json(line) + b"\n"), media_type=NDJSON
-        )
+        return Stream(ndjson_lines(lines, lambda line: go_json(line) + b"\n"), media_type=NDJSON)
 
 
 async def ollama_progress(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shim.api.go_json import go_json
 from shim.api.ollama.models_codec import tags_from_models
-from shim.api.responses import go_json
 from shim.api.server_info import ServerInfo
 from shim.domain.models import ModelRecord
 

@@ -9,8 +9,8 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
+from shim.api.go_json import json_response
 from shim.api.openai.wire import ModelList, ModelObject
-from shim.api.responses import json_response
 from shim.domain.models import ModelRecord
 from shim.domain.names import ollama_name
 

@@ -9,7 +9,6 @@ from litestar.params import RawBody
 from litestar.response import Stream
 
 from shim.api.dependencies import PassthroughDep
-from shim.api.stream_response import WatchedStream
 from shim.api.streaming import relay_pieces
 
 RELAYED_PATHS = [
@@ -26,6 +25,4 @@ class OpenAIRelayController(Controller):
         self, request: Request[Any, Any, Any], body: RawBody, passthrough: PassthroughDep
     ) -> Response[bytes] | Stream:
         head, pieces = await passthrough.open(request.url.path, body)
-        return WatchedStream(
-            relay_pieces(pieces), status_code=head.status, media_type=head.content_type
-        )
+        return Stream(relay_pieces(pieces), status_code=head.status, media_type=head.content_type)

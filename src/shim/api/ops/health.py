@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, Request, Response, get
 
 from shim.api.dependencies import CatalogDep, readiness_of
-from shim.api.responses import json_response
+from shim.api.go_json import json_response
 from shim.domain.errors import UpstreamError
 
 

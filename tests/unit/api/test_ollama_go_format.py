@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from shim.api.ollama.formats import FOREVER, digest_of, go_time, parameter_line
+from shim.api.ollama.go_format import FOREVER, digest_of, go_time, parameter_line
 from shim.domain.models import ModelRecord
 
 PACIFIC = timezone(timedelta(hours=-7))

@@ -1,0 +1,94 @@
+"""In-band endings of NDJSON and SSE streams: errors, and shim's own cut at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+
+import pytest
+
+from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
+from shim.api.streaming import ndjson_lines, relay_pieces
+from shim.domain.errors import UpstreamError
+
+pytestmark = pytest.mark.anyio
+
+
+async def waits_after(*pieces: bytes) -> AsyncGenerator[bytes, None]:
+    for piece in pieces:
+        yield piece
+    await asyncio.sleep(60)  # a backend with nothing more to say for a while
+    yield b"never"
+
+
+async def fails_after(*pieces: bytes) -> AsyncGenerator[bytes, None]:
+    for piece in pieces:
+        yield piece
+    raise UpstreamError("LM Studio stalled")
+
+
+async def written(lines: AsyncGenerator[bytes, None], streams: OpenStreams) -> list[bytes]:
+    """Drive the stream the way an app's request task does, inside the app's middleware."""
+    out: list[bytes] = []
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        out.extend([piece async for piece in lines])
+
+    await OpenStreamsMiddleware(app, streams)({}, None, None)  # type: ignore[arg-type]
+    return out
+
+
+async def test_a_stream_cut_at_shutdown_ends_with_one_error_line() -> None:
+    streams = OpenStreams()
+    task = asyncio.create_task(
+        written(ndjson_lines(waits_after(b"a", b"b"), lambda p: p + b"\n"), streams)
+    )
+    await asyncio.sleep(0.05)
+    assert len(streams) == 1, "the stream registered while it was written"
+    streams.cut()
+    lines = await asyncio.wait_for(task, 5)
+    assert lines == [b"a\n", b"b\n", b'{"error":"shim is shutting down"}\n']
+    assert len(streams) == 0
+
+
+async def test_a_cancellation_that_is_not_shims_own_still_propagates() -> None:
+    streams = OpenStreams()
+    task = asyncio.create_task(
+        written(ndjson_lines(waits_after(b"a"), lambda p: p + b"\n"), streams)
+    )
+    await asyncio.sleep(0.05)
+    task.cancel()  # a client that left, or the server's own hard stop
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_an_sse_failure_mid_event_ends_the_partial_event_before_the_error() -> None:
+    pieces = await written(
+        relay_pieces(fails_after(b'data: {"a":1}\n\n', b'data: {"choi')), OpenStreams()
+    )
+    body = b"".join(pieces)
+    events = body.split(b"\n\n")
+    assert events[0] == b'data: {"a":1}'
+    assert events[1] == b'data: {"choi', "the half-written event is ended on its own"
+    assert events[2].startswith(b'data: {"error":{"message":"LM Studio stalled"')
+    assert body.endswith(b"\n\n")
+
+
+async def test_an_sse_failure_between_events_adds_only_the_error_event() -> None:
+    pieces = await written(relay_pieces(fails_after(b'data: {"a":1}\n\n')), OpenStreams())
+    assert b"".join(pieces).split(b"\n\n")[:2] == [
+        b'data: {"a":1}',
+        b'data: {"error":{"message":"LM Studio stalled","type":"api_error","param":null,"code":null}}',
+    ]
+
+
+async def test_an_sse_stream_cut_at_shutdown_ends_with_an_error_event() -> None:
+    streams = OpenStreams()
+    task = asyncio.create_task(written(relay_pieces(waits_after(b"data: {}\n\n", b"da")), streams))
+    await asyncio.sleep(0.05)
+    streams.cut()
+    body = b"".join(await asyncio.wait_for(task, 5))
+    assert body.endswith(
+        b'"message":"shim is shutting down","type":"api_error","param":null,"code":null}}\n\n'
+    )
+    assert b"da\n\ndata: {" in body
