@@ -2,7 +2,8 @@
 
 Keep-alive, Content-Length and chunked bodies, decoded from large reads without one await per
 chunk (httpx's pure-Python parser costs the client more than a 2,000-chunk stream costs shim).
-Also: checks that a body carries the numbered tokens `t0 t1 ...` whole and in order.
+Notes when each answer's first line arrived. Also: checks that a body carries the numbered tokens
+`t0 t1 ...` whole and in order.
 """
 
 from __future__ import annotations
