@@ -2,12 +2,14 @@
 
 Keep-alive, Content-Length and chunked bodies, decoded from large reads without one await per
 chunk (httpx's pure-Python parser costs the client more than a 2,000-chunk stream costs shim).
-Also: checks that a body carries the numbered tokens `t0 t1 ...` whole and in order.
+Notes when each answer's first line arrived. Also: checks that a body carries the numbered tokens
+`t0 t1 ...` whole and in order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import msgspec
@@ -23,6 +25,7 @@ class Conn:
     def __init__(self, port: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self.port, self._reader, self._writer = port, reader, writer
         self._buf = b""
+        self.first_line_at = 0.0  # perf_counter() when the last answer's first line was complete
 
     @classmethod
     async def open(cls, port: int) -> Conn:
@@ -38,6 +41,7 @@ class Conn:
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         self._writer.write(head.encode() + body)
+        self.first_line_at = 0.0
         end = self._buf.find(b"\r\n\r\n")
         while end < 0:
             await self._more()
@@ -45,7 +49,9 @@ class Conn:
         head_bytes, self._buf = self._buf[:end].lower(), self._buf[end + 4 :]
         status = int(head_bytes[9:12])
         if b"transfer-encoding: chunked" in head_bytes:
-            return status, await self._chunked()
+            chunked = await self._chunked()
+            self.first_line_at = self.first_line_at or time.perf_counter()  # no line end at all
+            return status, chunked
         at = head_bytes.find(b"content-length:")
         if at < 0:
             raise HTTPError("response without length")
@@ -54,6 +60,7 @@ class Conn:
         while len(self._buf) < size:
             await self._more()
         body_bytes, self._buf = self._buf[:size], self._buf[size:]
+        self.first_line_at = time.perf_counter()  # sized answers are not streamed: all at once
         return status, body_bytes
 
     async def _more(self) -> None:
@@ -75,6 +82,8 @@ class Conn:
                         self._buf = buf[start + 2 :]  # no trailers: "0\r\n\r\n"
                         return b"".join(parts)
                     parts.append(buf[start : start + size])
+                    if not self.first_line_at and b"\n" in parts[-1]:  # first NDJSON or SSE line
+                        self.first_line_at = time.perf_counter()
                     pos = start + size + 2
                     continue
             self._buf = buf[pos:]
@@ -88,6 +97,7 @@ class Pool:
     def __init__(self, port: int) -> None:
         self.port = port
         self._idle: list[Conn] = []
+        self.first_line_at = 0.0  # the last answer's, as Conn.first_line_at
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         conn = self._idle.pop() if self._idle else await Conn.open(self.port)
@@ -96,6 +106,7 @@ class Pool:
         except BaseException:
             conn.close()
             raise
+        self.first_line_at = conn.first_line_at
         self._idle.append(conn)
         return result
 

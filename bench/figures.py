@@ -55,6 +55,7 @@ def openai_chat(tokens: int, stream: bool) -> Call:
 @dataclass
 class Sequential:
     seconds: list[float]  # wall time of each request
+    first_line: list[float]  # from the start of each request to its answer's first line
     cpu_seconds: float  # the server's CPU over all timed requests
     client_cpu_seconds: float  # this process's CPU over the same requests
     failures: int
@@ -63,8 +64,15 @@ class Sequential:
         return statistics.median(self.seconds) * 1000
 
     def percentile_ms(self, fraction: float) -> float:
-        ordered = sorted(self.seconds)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+        return percentile_ms(self.seconds, fraction)
+
+    def first_line_ms(self, fraction: float) -> float:
+        return percentile_ms(self.first_line, fraction)
+
+
+def percentile_ms(seconds: list[float], fraction: float) -> float:
+    ordered = sorted(seconds)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
 
 
 async def sequential(server: Server, call: Call, reps: int, warmup: int) -> Sequential:
@@ -74,7 +82,7 @@ async def sequential(server: Server, call: Call, reps: int, warmup: int) -> Sequ
         for _ in range(warmup):
             async with asyncio.timeout(REQUEST_TIMEOUT):
                 await pool.request("POST", call.path, call.body)
-        seconds, failures, client = [], 0, 0.0
+        seconds, first_line, failures, client = [], [], 0, 0.0
         cpu = server.cpu_seconds()
         for _ in range(reps):
             async with asyncio.timeout(REQUEST_TIMEOUT):
@@ -82,8 +90,9 @@ async def sequential(server: Server, call: Call, reps: int, warmup: int) -> Sequ
                 status, body = await pool.request("POST", call.path, call.body)
                 seconds.append(time.perf_counter() - started)
                 client += time.process_time() - mine
+                first_line.append(pool.first_line_at - started)
             failures += status != 200 or not intact(call.kind, body, call.tokens)
-        return Sequential(seconds, server.cpu_seconds() - cpu, client, failures)
+        return Sequential(seconds, first_line, server.cpu_seconds() - cpu, client, failures)
     finally:
         pool.close()
 

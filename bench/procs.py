@@ -18,10 +18,15 @@ from bench.client import Conn
 TICK = os.sysconf("SC_CLK_TCK")
 BENCH = Path(__file__).resolve().parent
 RUNTIME = BENCH.parent / ".bench-runtime"
-# `python -m shim serve`, i.e. shim.cli.main(["serve"]), spelt so that a `pkill -f "shim serve"`
-# run by someone else on a shared machine does not end the bench's shim mid-figure (the other
-# servers run as `-m bench.<name>` for the same reason).
-SERVE = ["-c", "import sys, shim.cli; sys.exit(shim.cli.main(['serve']))"]
+# `python -m shim serve`, spelt so that a `pkill -f "shim serve"` run by someone else on a shared
+# machine does not end the bench's shim mid-figure (the other servers run as `-m bench.<name>` for
+# the same reason). Through runpy and shim's __main__, it names no module inside shim, so it keeps
+# working wherever the command-line entry point moves.
+SERVE = [
+    "-c",
+    "import sys, runpy; sys.argv = ['shim', 'serve']; "
+    "runpy.run_module('shim', run_name='__main__')",
+]
 
 
 def runtime_python() -> str:
@@ -155,7 +160,8 @@ async def start(temp: Path, shim_env: list[str], servers: dict[str, Server]) -> 
     servers["floor"] = Server("floor", python("-m", "bench.floor", "{port}", up), {}, temp)
     servers["hello"] = Server("hello", python("-m", "bench.hello", "{port}"), {}, temp)
     env = {"SHIM_LMSTUDIO_URL": up, "SHIM_PORT": "{port}", "SHIM_HOST": "127.0.0.1"}
-    env |= {"SHIM_LOG_LEVEL": "warning", "SHIM_STATE_DIR": str(temp / "state")}
+    # The log level as shipped (info: one access-log line per request), as the peers log too.
+    env |= {"SHIM_STATE_DIR": str(temp / "state")}
     env |= {"SHIM_SHUTDOWN_DELAY_SECONDS": "0"}
     env |= dict(item.split("=", 1) for item in shim_env)
     shim = [runtime_python(), *SERVE]

@@ -14,7 +14,8 @@ from pathlib import Path
 from bench.procs import TICK, Server
 
 Value = float | int | str | None
-Row = tuple[str, Value, Value, Value]  # figure, direct, floor, shim
+COLUMNS = ("direct", "floor", "shim", "k0in", "swappo")  # the last two: the peers (peers.py)
+Row = tuple[str, list[Value]]  # the figure, and a value per column
 
 
 def show(value: Value) -> str:
@@ -29,14 +30,17 @@ def show(value: Value) -> str:
 
 def cells(row: Row) -> list[str]:
     """The row's values and shim/floor, when both are numbers."""
-    floor, shim = row[2], row[3]
+    floor, shim = row[1][1], row[1][2]
     numbers = isinstance(floor, int | float) and isinstance(shim, int | float)
     ratio = f"{shim / floor:.2f}" if numbers and floor else "—"  # type: ignore[operator]
-    return [row[0], *(show(value) for value in row[1:]), ratio]
+    return [row[0], *(show(value) for value in row[1]), ratio]
 
 
 def markdown(rows: Iterable[Row]) -> str:
-    lines = ["| figure | direct | floor | shim | shim/floor |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"| figure | {' | '.join(COLUMNS)} | shim/floor |",
+        "|---" + "|---:" * (len(COLUMNS) + 1) + "|",
+    ]
     lines += ["| " + " | ".join(cells(row)) + " |" for row in rows]
     return "\n".join(lines)
 

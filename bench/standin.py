@@ -1,8 +1,9 @@
 """A fast LM Studio stand-in: a bare ASGI app with pre-encoded replies, sent in batches.
 
-`python bench/standin.py PORT`. Streams N = `max_tokens` (default 2000) content chunks whose
-tokens are numbered `t0 `, `t1 `, ... so a client can check order, then a finish chunk, a usage
-chunk and `data: [DONE]`. Frames go out BATCH at a time, like an engine at well over 10k tok/s.
+`python bench/standin.py PORT`. Streams N = `max_tokens` (else a top-level `num_predict`, else
+2000) content chunks whose tokens are numbered `t0 `, `t1 `, ... so a client can check order,
+then a finish chunk, a usage chunk and `data: [DONE]`. Frames go out BATCH at a time, like an
+engine at well over 10k tok/s.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ _encode = msgspec.json.encode
 
 class ChatRequest(msgspec.Struct):
     stream: bool = False
-    max_tokens: int = DEFAULT_TOKENS
+    max_tokens: int | None = None
+    # llama-swappo copies Ollama's options into its request untranslated, so `num_predict` arrives
+    # as is. LM Studio would ignore it and run on; honouring it keeps every column's work the same.
+    num_predict: int | None = None
+
+    def tokens(self) -> int:
+        return self.max_tokens or self.num_predict or DEFAULT_TOKENS
 
 
 _requests = msgspec.json.Decoder(ChatRequest)
@@ -137,10 +144,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     elif method == "POST" and path == "/v1/chat/completions":
         request = _requests.decode(body)
         if not request.stream:
-            await _json(send, 200, completion_body(request.max_tokens))
+            await _json(send, 200, completion_body(request.tokens()))
             return
         await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
-        for batch in stream_batches(request.max_tokens):
+        for batch in stream_batches(request.tokens()):
             await send({"type": "http.response.body", "body": batch, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
     else:
