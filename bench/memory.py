@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import ctypes
 import gc
+import socket
 import subprocess
 import sys
 import tempfile
@@ -20,11 +21,13 @@ import threading
 import time
 import tracemalloc
 from pathlib import Path
-
-import uvicorn
+from typing import TYPE_CHECKING
 
 from bench.figures import fan_out, load, ollama_chat
 from bench.procs import Server, free_port, python
+
+if TYPE_CHECKING:
+    from shim.main.server import EmbeddedShim
 
 MiB = 1024 * 1024
 
@@ -85,10 +88,10 @@ def drive(port: int, streams: int = 0, requests: int = 0) -> str:
     return done.stdout.strip().replace("\n", ", ")
 
 
-def serve_shim(standin: str, state: str) -> tuple[uvicorn.Server, int]:
+def serve_shim(standin: str, state: str) -> tuple[EmbeddedShim, int]:
     from shim.main.config import Settings
     from shim.main.logging_setup import configure_logging
-    from shim.main.server import server_config
+    from shim.main.server import EmbeddedShim
 
     configure_logging("warning", "json")
     port = free_port()
@@ -100,11 +103,15 @@ def serve_shim(standin: str, state: str) -> tuple[uvicorn.Server, int]:
         max_queue=2048,
         log_level="warning",
     )
-    server = uvicorn.Server(server_config(settings))
-    threading.Thread(target=server.run, daemon=True).start()
+    server = EmbeddedShim(settings)
+    threading.Thread(target=asyncio.run, args=(server.run(),), daemon=True).start()
     deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
     return server, port
 
 
@@ -131,7 +138,7 @@ def measure(streams: int, requests: int) -> None:
             )
             trimmed = _malloc_trim()
             rows.append(("after glibc malloc_trim(0)", heap_mib(), rss_mib(), trimmed))
-            server.should_exit = True
+            server.stop()
         finally:
             standin.proc.terminate()
             standin.proc.wait(10)

@@ -11,11 +11,10 @@ import pytest
 
 from shim.main.config import Settings
 from shim.main.logging_setup import configure_logging
-from shim.main.server import server_config
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
 from tests.support.raw_server import StartScripted, scripted_servers
-from tests.support.servers import free_port, serve, serve_config
+from tests.support.servers import free_port, serve, serve_shim
 
 StartShim = Callable[..., str]
 
@@ -59,7 +58,7 @@ def start_shim(lmstudio: LMStudioDouble, tmp_path: Path) -> Iterator[StartShim]:
                 "download_poll_seconds": 0.01,
             }
             settings = Settings(**{**defaults, **overrides})
-            return stack.enter_context(serve_config(server_config(settings)))
+            return stack.enter_context(serve_shim(settings))
 
         yield start
 
@@ -74,7 +73,7 @@ def module_shim(lmstudio_server: LMStudioDouble) -> Iterator[str]:
     """One default shim for a whole module (each start costs ~0.2 s), for modules whose tests
     change no settings; they take it as their `shim`, with the double reset per test."""
     settings = Settings(lmstudio_url=lmstudio_server.url, port=free_port())
-    with serve_config(server_config(settings)) as url:
+    with serve_shim(settings) as url:
         yield url
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from shim.main.config import Settings
-from shim.main.server import server_config
 from tests.engine.llama_server import running_llama_server
-from tests.support.servers import free_port, serve_config
+from tests.support.servers import free_port, serve_shim
 
 ENGINE_PACKAGES = ("xllamacpp", "gguf", "numpy")
 
@@ -70,5 +69,5 @@ def shim_on_engine(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         port=free_port(),
         state_dir=str(tmp_path_factory.mktemp("shim-state")),
     )
-    with serve_config(server_config(settings)) as url:
+    with serve_shim(settings) as url:
         yield url

@@ -9,9 +9,8 @@ from hypothesis import HealthCheck, settings
 
 from shim.api.openapi import openapi_document
 from shim.main.config import Settings
-from shim.main.server import server_config
 from tests.support.lmstudio_double import LMStudioDouble
-from tests.support.servers import free_port, serve, serve_config
+from tests.support.servers import free_port, serve, serve_shim
 
 schema = schemathesis.openapi.from_dict(openapi_document("0.32.15"))
 
@@ -26,7 +25,7 @@ def fuzzed_shim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             state_dir=str(Path(tmp_path_factory.mktemp("fuzz-state"))),
             download_poll_seconds=0.001,
         )
-        with serve_config(server_config(settings)) as url:
+        with serve_shim(settings) as url:
             yield url
 
 

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from shim.main.config import Settings
-from shim.main.server import server_config
-from tests.support.servers import free_port, serve_config
+from tests.support.servers import free_port, serve_shim
 
 LIVE_URL = os.environ.get("SHIM_LIVE_LMSTUDIO_URL", "")
 LIVE_TOKEN = os.environ.get("SHIM_LIVE_LMSTUDIO_API_TOKEN") or None
@@ -32,7 +31,7 @@ def live_shim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port=free_port(),
         state_dir=str(state),
     )
-    with serve_config(server_config(settings)) as url:
+    with serve_shim(settings) as url:
         yield url
 
 

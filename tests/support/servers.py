@@ -1,7 +1,9 @@
-"""Serve an ASGI app on a loopback port from a background thread, for real-HTTP tests."""
+"""Serve an ASGI app (or a whole shim) on a loopback port from a background thread, for
+real-HTTP tests."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -10,6 +12,9 @@ from contextlib import AbstractContextManager, contextmanager
 
 import uvicorn
 from litestar.types import ASGIApp
+
+from shim.main.config import Settings
+from shim.main.server import EmbeddedShim
 
 
 def free_port() -> int:
@@ -43,3 +48,29 @@ def serve_config(config: uvicorn.Config) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serve_shim(settings: Settings) -> Iterator[str]:
+    """Yield shim's base URL while it serves as `shim serve` would; stop it afterwards."""
+    shim = EmbeddedShim(settings)
+    thread = threading.Thread(target=asyncio.run, args=(shim.run(),), daemon=True)
+    thread.start()
+    wait_until_accepting(settings.port, thread)
+    try:
+        yield f"http://127.0.0.1:{settings.port}"
+    finally:
+        shim.stop()
+        thread.join(timeout=10)
+
+
+def wait_until_accepting(port: int, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"shim on port {port} did not start") from None
+            time.sleep(0.01)

@@ -30,12 +30,8 @@ class ShimProcess:
         return [json.loads(line) for line in lines if line.startswith("{")]
 
     def worker_pids(self) -> set[int]:
-        """The spawned worker processes among the service's children."""
-        return {
-            pid
-            for pid in children_of(self.process.pid)
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        }
+        """The worker processes: the service's children."""
+        return children_of(self.process.pid)
 
 
 def children_of(parent: int) -> set[int]:

@@ -1,7 +1,6 @@
 import pytest
 
 from shim.main.config import MIB, Settings, SettingsError, load_settings
-from shim.main.server import server_config
 
 
 def test_defaults_match_ollama_and_lm_studio() -> None:
@@ -92,14 +91,6 @@ def test_bad_values_fail_with_one_line_naming_the_source(
 
 def test_recent_enough_versions_are_accepted() -> None:
     assert load_settings({"SHIM_OLLAMA_VERSION": "0.6.4"}).ollama_version == "0.6.4"
-
-
-def test_the_server_sends_no_server_header_and_ignores_forwarding_headers() -> None:
-    """Like Ollama: no `server: uvicorn` to give shim away, and X-Forwarded-* trusted from no one
-    (shim logs no client address and builds no URLs, so honouring them would only cost time)."""
-    config = server_config(Settings())
-    assert config.server_header is False
-    assert config.proxy_headers is False
 
 
 def test_a_lone_process_starts_even_where_it_cannot_keep_aliases() -> None:

@@ -1,40 +1,67 @@
-"""One server process: uvicorn with shim's protocol and app, stopped by draining first."""
+"""One server process: Granian's embedded server running shim's app on this process's loop,
+stopped by draining first."""
 
 from __future__ import annotations
 
-import functools
-from types import FrameType
+import asyncio
+import signal
+from contextlib import suppress
 
-import uvicorn
+import uvloop
+from granian.server.embed import Server
 
+from shim.api.asgi import ASGIApp
 from shim.main.app import create_app
 from shim.main.config import Settings
-from shim.main.container import Container, build_container
+from shim.main.container import build_container
 from shim.main.readiness import Readiness
 from shim.main.runtime import settle_heap
-from shim.main.serving import drain_then_stop, uvicorn_config
+from shim.main.serving import drain_then_stop, granian_options
+from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
 
 
 def serve_one(settings: Settings) -> None:
-    container = build_container(settings)
-    config = server_config(settings, container)
-    server = DrainingServer(config, container.readiness(), settings.shutdown_delay_seconds)
+    shim = EmbeddedShim(settings)
     settle_heap()
-    server.run()
+    uvloop.run(shim.run(handle_signals=True))
 
 
-class DrainingServer(uvicorn.Server):
-    """uvicorn's server, stopping as `drain_then_stop` says."""
+class EmbeddedShim:
+    """shim's app on Granian's embedded server, in the loop that awaits `run()`."""
 
-    def __init__(self, config: uvicorn.Config, readiness: Readiness, delay_seconds: float) -> None:
-        super().__init__(config)
-        self._readiness = readiness
-        self._delay_seconds = delay_seconds
+    def __init__(self, settings: Settings) -> None:
+        container = build_container(settings)
+        self.settings = settings
+        self.readiness: Readiness = container.readiness()
+        self.app: ASGIApp = create_app(container)
+        self._server = Server(self.app, **granian_options(settings))
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._serving: asyncio.Future[None] | None = None
 
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        stop = functools.partial(super().handle_exit, sig, frame)
-        drain_then_stop(self._readiness, self._delay_seconds, stop)
+    async def run(self, *, handle_signals: bool = False) -> None:
+        """Serve until stopped; `handle_signals` (main thread only) makes SIGTERM and SIGINT
+        drain first."""
+        self._loop = asyncio.get_running_loop()
+        self._serving = asyncio.ensure_future(self._server.serve())
+        if handle_signals:
+            for stop_signal in (signal.SIGTERM, signal.SIGINT):
+                self._loop.add_signal_handler(stop_signal, self.drain_then_stop)
+        with suppress(asyncio.CancelledError):
+            await self._serving
 
+    def drain_then_stop(self) -> None:
+        drain_then_stop(self.readiness, self.settings.shutdown_delay_seconds, self.stop)
 
-def server_config(settings: Settings, container: Container | None = None) -> uvicorn.Config:
-    return uvicorn_config(create_app(container or build_container(settings)), settings)
+    def stop(self) -> None:
+        """Stop accepting, from any thread; streams still open when the grace period (and its
+        margin) ends are cut."""
+        loop, serving = self._loop, self._serving
+        if loop is None or serving is None:
+            return
+        hard_stop = self.settings.shutdown_grace_seconds + SERVER_GRACE_MARGIN_SECONDS
+
+        def begin() -> None:
+            self._server.stop()  # type: ignore[no-untyped-call]
+            loop.call_later(hard_stop, serving.cancel)
+
+        loop.call_soon_threadsafe(begin)

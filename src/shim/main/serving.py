@@ -1,37 +1,42 @@
-"""What one server and several workers share: the uvicorn settings and the way to stop."""
+"""What one server and several workers share: Granian's settings and the way to stop."""
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import structlog
-import uvicorn
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
 
 from shim.main.config import Settings
 from shim.main.readiness import Readiness
-from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
 
 log = structlog.get_logger(__name__)
 
+# Connections waiting to be accepted, and requests served at once: shim's own admission gate
+# decides what waits and what is refused, so the server must not refuse first.
+BACKLOG = 2048
 
-def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
-    """Ollama sends no Server header, and shim writes its own access line."""
-    return uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        lifespan="on",
-        timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_seconds)
-        + SERVER_GRACE_MARGIN_SECONDS,
-        **options,
-    )
+
+def granian_options(settings: Settings) -> dict[str, Any]:
+    """Granian's settings for shim: HTTP/1.1 as Ollama speaks it, a bounded request head, idle
+    connections closed, and Granian's own logging off (shim writes its own lines)."""
+    return {
+        "address": settings.host,
+        "port": settings.port,
+        "interface": Interfaces.ASGI,
+        "http": HTTPModes.http1,
+        "http1_settings": HTTP1Settings(
+            header_read_timeout=round(settings.header_timeout_seconds * 1000),
+            max_buffer_size=settings.max_header_bytes,
+        ),
+        "backlog": BACKLOG,
+        "backpressure": BACKLOG,
+        "log_enabled": False,
+        "log_dictconfig": {"handlers": {}, "loggers": {}},
+    }
 
 
 def drain_then_stop(readiness: Readiness, delay_seconds: float, stop: Callable[[], None]) -> None:

@@ -1,55 +1,60 @@
-"""Several worker processes on one port: uvicorn's supervisor, shim's app built in each worker.
+"""Several worker processes on one port: Granian's supervisor, shim's app built in each worker.
 
-The parent binds the socket and keeps `workers` processes alive (a worker that dies is
-replaced). Each worker is a fresh interpreter (spawned): it receives the parent's final
-Settings, builds its own container and app, and serves connections the kernel hands it. The
-workers share only the alias file and one stop flag, so `/readyz` turns to `draining` in all of
-them at once.
+The parent binds the socket and keeps `workers` processes alive: a worker that dies is
+replaced, SIGHUP replaces them one at a time, and a worker that dies again at once (one that
+cannot start) stops the service with exit code 1. Each worker builds its own container and app
+from the parent's final Settings. The workers share the state directory and one stop flag, so
+`/readyz` turns to `draining` in all of them at once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import socket
 import sys
+from typing import Any
 
 import structlog
-import uvicorn
-from uvicorn.config import STARTUP_FAILURE
-from uvicorn.supervisors import Multiprocess
+from granian.server import MPServer
 
 from shim.api.asgi import ASGIApp
 from shim.main.config import Settings
 from shim.main.logging_setup import configure_logging
 from shim.main.readiness import Readiness, StopFlag
-from shim.main.serving import drain_then_stop, uvicorn_config
+from shim.main.serving import drain_then_stop, granian_options
+from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
 
 log = structlog.get_logger(__name__)
 
 
 def serve_workers(settings: Settings) -> None:
-    stop_flag = multiprocessing.get_context("spawn").Event()
-    config = uvicorn_config(
-        WorkerApp(settings, stop_flag), settings, factory=True, workers=settings.workers
-    )
-    supervise(config, stop_flag, settings.shutdown_delay_seconds)
+    stop_flag = multiprocessing.get_context("fork").Event()
+    server = DrainingGranian(settings, Readiness(stop_flag))
+    server.serve(target_loader=WorkerApp(settings, stop_flag), wrap_loader=False)
 
 
-def supervise(config: uvicorn.Config, stop_flag: StopFlag, delay_seconds: float) -> None:
-    """Serve until stopped. A worker that cannot start stops them all, and the service exits
-    with uvicorn's startup-failure code rather than restarting it forever."""
-    listener = config.bind_socket()
-    try:
-        supervisor = WorkerSupervisor(config, listener, stop_flag, delay_seconds)
-        supervisor.run()
-    finally:
-        listener.close()
-    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
-        sys.exit(STARTUP_FAILURE)
+class DrainingGranian(MPServer):
+    """Granian's supervisor, stopping like one shim (`drain_then_stop`) for all its workers,
+    which share its readiness."""
+
+    def __init__(self, settings: Settings, readiness: Readiness) -> None:
+        grace = settings.shutdown_grace_seconds + SERVER_GRACE_MARGIN_SECONDS
+        super().__init__(
+            "shim",  # Granian's name for the app; the app itself comes from the loader
+            workers=settings.workers,
+            workers_kill_timeout=max(1, round(grace)),
+            respawn_failed_workers=True,
+            **granian_options(settings),
+        )
+        self._readiness = readiness
+        self._delay_seconds = settings.shutdown_delay_seconds
+
+    def signal_handler_interrupt(self, *args: Any, **kwargs: Any) -> None:
+        stop = super().signal_handler_interrupt
+        drain_then_stop(self._readiness, self._delay_seconds, stop)
 
 
 class WorkerApp:
-    """Sent to each worker (pickled); called there, it builds that worker's app."""
+    """Handed to each worker; called there, it builds that worker's app."""
 
     def __init__(self, settings: Settings, stop_flag: StopFlag) -> None:
         self.settings = settings
@@ -66,11 +71,11 @@ class WorkerApp:
             return self._build()
         except Exception:  # whatever it is, this worker cannot serve; the log line says why
             log.exception("worker.startup_failed")
-            sys.exit(STARTUP_FAILURE)
+            sys.exit(1)
 
     def _build(self) -> ASGIApp:
         # Imported here, in the worker: the parent only supervises, and without the app's
-        # modules it stays some 15 MiB smaller.
+        # modules it stays smaller.
         from dependency_injector import providers
 
         from shim.main.app import create_app
@@ -82,29 +87,3 @@ class WorkerApp:
         app = create_app(container)
         settle_heap()
         return app
-
-
-class WorkerSupervisor(Multiprocess):
-    """uvicorn's supervisor, stopping like one shim (`drain_then_stop`) for all its workers,
-    which share its readiness. Workers that end while it drains are not replaced."""
-
-    def __init__(
-        self,
-        config: uvicorn.Config,
-        listener: socket.socket,
-        stop_flag: StopFlag,
-        delay_seconds: float,
-    ) -> None:
-        super().__init__(config, [listener])
-        self._readiness = Readiness(stop_flag)
-        self._delay_seconds = delay_seconds
-
-    def handle_term(self) -> None:
-        drain_then_stop(self._readiness, self._delay_seconds, self.should_exit.set)
-
-    def handle_int(self) -> None:
-        drain_then_stop(self._readiness, self._delay_seconds, self.should_exit.set)
-
-    def keep_subprocess_alive(self) -> None:
-        if not self._readiness.draining:
-            super().keep_subprocess_alive()
