@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable, Coroutine
 from contextlib import suppress
+from typing import Any
 
-import uvloop
 from granian.server.embed import Server
 
 from shim.api.asgi import ASGIApp
@@ -23,7 +24,17 @@ from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
 def serve_one(settings: Settings) -> None:
     shim = EmbeddedShim(settings)
     settle_heap()
-    uvloop.run(shim.run(handle_signals=True))
+    run_loop(shim.run(handle_signals=True))
+
+
+def run_loop(main: Coroutine[Any, Any, None]) -> None:
+    """uvloop where it exists (not on Windows), else asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+        return
+    uvloop.run(main)
 
 
 class EmbeddedShim:
@@ -44,10 +55,20 @@ class EmbeddedShim:
         self._loop = asyncio.get_running_loop()
         self._serving = asyncio.ensure_future(self._server.serve())
         if handle_signals:
-            for stop_signal in (signal.SIGTERM, signal.SIGINT):
-                self._loop.add_signal_handler(stop_signal, self.drain_then_stop)
+            self._handle_stop_signals(self._loop)
         with suppress(asyncio.CancelledError):
             await self._serving
+
+    def _handle_stop_signals(self, loop: asyncio.AbstractEventLoop) -> None:
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(stop_signal, self.drain_then_stop)
+            except NotImplementedError:  # Windows' loops: a plain handler, then the loop
+                signal.signal(stop_signal, lambda *_: self._on_loop(loop, self.drain_then_stop))
+
+    @staticmethod
+    def _on_loop(loop: asyncio.AbstractEventLoop, call: Callable[[], None]) -> None:
+        loop.call_soon_threadsafe(call)
 
     def drain_then_stop(self) -> None:
         drain_then_stop(self.readiness, self.settings.shutdown_delay_seconds, self.stop)
