@@ -1,6 +1,7 @@
 """`shim serve` and `python -m shim serve` start the service; bad settings stop it with one line."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,18 @@ def test_bad_setting_exits_non_zero_with_one_line() -> None:
     assert process.returncode == 2
     assert stderr.count("\n") == 1
     assert stderr.startswith("shim: invalid SHIM_PORT='eleven'")
+
+
+def test_a_port_already_taken_is_said_plainly() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        stopped = subprocess.run(
+            [sys.executable, "-m", "shim", "serve", "--backend", "fake", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert stopped.returncode == 1
+    assert "the port is taken" in stopped.stderr
+    assert "SHIM_PORT" in stopped.stderr
+    assert "Traceback" not in stopped.stderr

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -46,8 +48,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"shim: {error}", file=sys.stderr)
         return 2
+    if problem := listening_problem(settings):
+        print(f"shim: {problem}", file=sys.stderr)
+        return 1
     serve(settings)
     return 0
+
+
+def listening_problem(settings: Settings) -> str | None:
+    """Why shim could not listen where Settings say, asked before anything starts: the
+    server's own bind error comes with a backtrace that says less."""
+    try:
+        socket.create_server((settings.host, settings.port)).close()
+    except OSError as error:
+        where = f"{settings.host}:{settings.port}"
+        if error.errno == errno.EADDRINUSE:
+            return (
+                f"cannot listen on {where}: the port is taken (is Ollama, or another shim, "
+                f"running?); choose another with {env_var('port')} or {flag('port')}"
+            )
+        return f"cannot listen on {where}: {error.strerror or error}"
+    return None
 
 
 def serve(settings: Settings) -> None:
