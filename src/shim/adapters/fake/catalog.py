@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import msgspec
+
 from shim.domain.errors import UpstreamUnavailable
 from shim.domain.models import LoadedInstance, ModelRecord
 from shim.domain.ports import ModelCatalog
 
 DEMO_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+DEFAULT_CONTEXT = 4096  # the window LM Studio loads a model with when none is asked for
 
 
 def demo_models() -> tuple[ModelRecord, ...]:
@@ -69,3 +72,11 @@ class FakeModelCatalog(ModelCatalog):
         if not self.reachable:
             raise UpstreamUnavailable("cannot reach the fake backend: switched off")
         return self.models
+
+    def replace_instances(self, key: str, instances: tuple[LoadedInstance, ...]) -> None:
+        self.models = tuple(
+            msgspec.structs.replace(record, loaded_instances=instances)
+            if record.key == key
+            else record
+            for record in self.models
+        )
