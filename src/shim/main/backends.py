@@ -68,7 +68,7 @@ class FakeBackend(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     catalog = providers.Singleton(FakeModelCatalog)
-    streamer = providers.Singleton(FakeCompletionStreamer)
+    streamer = providers.Singleton(FakeCompletionStreamer, catalog=catalog)
     passthrough = providers.Singleton(FakePassthrough, streamer=streamer)
     embedder = providers.Singleton(FakeEmbedder)
     lifecycle = providers.Singleton(FakeModelLifecycle, catalog=catalog)
