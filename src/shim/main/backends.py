@@ -68,9 +68,9 @@ class FakeBackend(containers.DeclarativeContainer):
 
     settings = providers.Dependency(instance_of=Settings)
     catalog = providers.Singleton(FakeModelCatalog)
-    streamer = providers.Singleton(FakeCompletionStreamer)
+    streamer = providers.Singleton(FakeCompletionStreamer, catalog=catalog)
     passthrough = providers.Singleton(FakePassthrough, streamer=streamer)
-    embedder = providers.Singleton(FakeEmbedder)
+    embedder = providers.Singleton(FakeEmbedder, catalog=catalog)
     lifecycle = providers.Singleton(FakeModelLifecycle, catalog=catalog)
     downloader = providers.Singleton(FakeDownloader, catalog=catalog)
     alias_store = providers.Singleton(MemoryAliasStore)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from shim.domain.errors import UpstreamUnavailable
+import msgspec
+
+from shim.domain.errors import UpstreamRejected, UpstreamUnavailable
 from shim.domain.models import LoadedInstance, ModelRecord
 from shim.domain.ports import ModelCatalog
 
 DEMO_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+DEFAULT_CONTEXT = 4096  # the window LM Studio loads a model with when none is asked for
 
 
 def demo_models() -> tuple[ModelRecord, ...]:
@@ -69,3 +72,27 @@ class FakeModelCatalog(ModelCatalog):
         if not self.reachable:
             raise UpstreamUnavailable("cannot reach the fake backend: switched off")
         return self.models
+
+    def answering(self, name: str) -> ModelRecord:
+        """The model a request naming `name` runs on, matched by key or instance id as LM Studio
+        matches; refused in LM Studio's words when none answers to it."""
+        for record in self.models:
+            if name == record.key or any(i.instance_id == name for i in record.loaded_instances):
+                return record
+        message = f'Invalid model identifier "{name}". Please specify a valid downloaded model.'
+        raise UpstreamRejected(message, 400)
+
+    def load_on_use(self, record: ModelRecord) -> None:
+        """LM Studio loads a model for the first request that needs it (JIT)."""
+        if not record.is_loaded:
+            window = min(DEFAULT_CONTEXT, record.max_context_length or DEFAULT_CONTEXT)
+            instance = LoadedInstance(instance_id=record.key, context_length=window)
+            self.replace_instances(record.key, (instance,))
+
+    def replace_instances(self, key: str, instances: tuple[LoadedInstance, ...]) -> None:
+        self.models = tuple(
+            msgspec.structs.replace(record, loaded_instances=instances)
+            if record.key == key
+            else record
+            for record in self.models
+        )

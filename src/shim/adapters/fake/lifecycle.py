@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import msgspec
-
-from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.fake.catalog import DEFAULT_CONTEXT, FakeModelCatalog
 from shim.domain.models import LoadedInstance, ModelRecord
 from shim.domain.ports import ModelLifecycle
-
-DEFAULT_CONTEXT = 4096
 
 
 class FakeModelLifecycle(ModelLifecycle):
@@ -23,17 +19,9 @@ class FakeModelLifecycle(ModelLifecycle):
         self.loads.append((model.key, keep_alive_seconds))
         if not model.is_loaded:
             window = context_length or DEFAULT_CONTEXT
-            instance = LoadedInstance(instance_id=model.key, context_length=window)
-            self._replace(model, (instance,))
+            instance = LoadedInstance(instance_id=model.upstream_key, context_length=window)
+            self._catalog.replace_instances(model.upstream_key, (instance,))
 
     async def unload(self, model: ModelRecord) -> None:
         self.unloads.append(model.key)
-        self._replace(model, ())
-
-    def _replace(self, model: ModelRecord, instances: tuple[LoadedInstance, ...]) -> None:
-        self._catalog.models = tuple(
-            msgspec.structs.replace(record, loaded_instances=instances)
-            if record.key == model.key
-            else record
-            for record in self._catalog.models
-        )
+        self._catalog.replace_instances(model.upstream_key, ())

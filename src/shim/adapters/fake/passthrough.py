@@ -45,11 +45,13 @@ class FakePassthrough(OpenAIPassthrough):
         request = CompletionRequest(
             model=asked.model, messages=(ChatMessage(role="user", content=prompt),)
         )
+        # Whole before the head, so a refusal raises before any reply begins, as upstream's does.
+        events = [event async for event in self._streamer.stream(request)]
         text, reason = "", "stop"
         answer = Answer(kind, asked.model)
         if asked.stream:
             yield RelayHead(200, "text/event-stream")
-        async for event in self._streamer.stream(request):
+        for event in events:
             piece = _text_of(event)
             if isinstance(event, Finish):
                 reason = event.reason or "stop"

@@ -1,9 +1,14 @@
-"""Scripted completions: a fixed demo answer, or whatever events a test hands it."""
+"""Scripted completions: a fixed demo answer, or whatever events a test hands it.
+
+Given a catalog, it also runs on the named model as LM Studio does: it refuses a name no model
+answers to and an embedding model, and loads the model on first use.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
 
+from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.domain.completion import (
     CompletionEvent,
     CompletionRequest,
@@ -12,18 +17,30 @@ from shim.domain.completion import (
     ToolCall,
     Usage,
 )
+from shim.domain.errors import UpstreamRejected
 from shim.domain.ports import CompletionStreamer
 
 DEMO_ANSWER = ("Hello", "!", " I am", " a fake", " model", ".")
 
 
 class FakeCompletionStreamer(CompletionStreamer):
-    def __init__(self, script: Sequence[CompletionEvent] | None = None) -> None:
+    def __init__(
+        self,
+        script: Sequence[CompletionEvent] | None = None,
+        catalog: FakeModelCatalog | None = None,
+    ) -> None:
         self.script = script
         self.requests: list[CompletionRequest] = []
+        self._catalog = catalog
 
     async def stream(self, request: CompletionRequest) -> AsyncGenerator[CompletionEvent, None]:
         self.requests.append(request)
+        if self._catalog is not None:
+            record = self._catalog.answering(request.model)
+            if record.kind == "embedding":
+                message = f'Failed to load model "{request.model}". Error: Model is not a LLM.'
+                raise UpstreamRejected(message, 404)
+            self._catalog.load_on_use(record)
         for event in self.script if self.script is not None else demo_script(request):
             yield event
 

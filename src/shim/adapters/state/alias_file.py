@@ -84,5 +84,5 @@ class MemoryAliasStore(AliasStore):
 
     async def update(self, change: AliasChange) -> list[Alias]:
         before = list(self.aliases)
-        self.aliases = change(before)
+        self.aliases = list(change(list(before)))  # copies: what it returns stays its own
         return before
