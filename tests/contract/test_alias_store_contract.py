@@ -99,3 +99,13 @@ async def test_changing_a_loaded_list_changes_nothing_saved(store: AliasStore) -
     before = await store.update(lambda saved: saved)
     before.append(alias("another intruder"))
     assert await store.load() == [alias("first")]
+
+
+async def test_a_change_made_in_place_is_saved(store: AliasStore) -> None:
+    def append(saved: list[Alias]) -> list[Alias]:
+        saved.append(alias("in-place"))
+        return saved
+
+    before = await store.update(append)
+    assert before == []
+    assert await store.load() == [alias("in-place")]

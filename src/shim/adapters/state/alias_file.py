@@ -47,7 +47,7 @@ class AliasFile(AliasStore):
             while not try_lock(lock):
                 time.sleep(LOCK_POLL_SECONDS)  # in a worker thread, not the event loop
             before = self._read()
-            after = change(before)
+            after = change(list(before))  # a copy: a change made in place still counts
             if after != before:
                 self._write(after)
             return before
