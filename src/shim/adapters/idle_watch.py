@@ -1,8 +1,7 @@
-"""A limit on how long one read of a streamed body may wait, with one timer per body (or per
-connection, for the stream client's read timeout).
+"""A limit on how long one read of a streamed body may wait, with one timer per body.
 
-`asyncio.timeout` around every read costs about 4 µs a read (a context, a timer, a reschedule);
-a 2,000-token answer arrives in some 40 reads. Here reads only note when they started, and a
+`asyncio.timeout` around every read makes a context, a timer and a reschedule per read (see
+docs/performance.md). Here reads only note when they started, and a
 single timer, armed at the earliest moment the limit could be reached, checks whether a read
 has been waiting that long and, if so, cancels the task doing it.
 """

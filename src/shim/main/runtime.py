@@ -65,16 +65,15 @@ async def release_after_bursts(
         quiet_since = load.admitted
 
 
-# Ten times Python's default: a 200-stream fan-out allocates many short-lived objects, and at
-# the default the young generation was collected ~300 times per five fan-outs.
+# Ten times Python's default: a fan-out of many streams allocates many short-lived objects,
+# and at the default the young generation is collected over and over (docs/performance.md).
 YOUNG_COLLECTION_THRESHOLD = 7000
 
 
 def settle_heap() -> None:
     """Once the app is built: collect the startup garbage, then freeze what remains (modules,
     the app, its tables), so that later collections never walk it again, and collect the young
-    generation less often. In a 200-stream fan-out this cut time in the collector from ~60 ms to
-    ~11 ms per fan-out."""
+    generation less often."""
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()
