@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator, Callable
 
-import httpx
 import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
@@ -12,6 +11,7 @@ from shim.domain.names import ollama_name
 from shim.domain.ports import ModelCatalog
 from shim.domain.selector import CatalogModelSelector
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.upstream import upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -28,7 +28,7 @@ async def catalog(
     lmstudio.api = {"lmstudio-v1": "v1", "lmstudio-v0": "v0", "openai-compatible": "openai"}[
         request.param
     ]
-    async with httpx.AsyncClient(base_url=lmstudio.url) as client:
+    async with upstream_for(lmstudio.url) as client:
         yield LMStudioModelCatalog(client)
 
 

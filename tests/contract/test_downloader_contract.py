@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import httpx
 import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
@@ -13,6 +12,7 @@ from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.domain.errors import UpstreamRejected
 from shim.domain.ports import ModelCatalog, ModelDownloader, PullProgress
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.upstream import upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -39,7 +39,7 @@ async def backend(
         catalog = FakeModelCatalog()
         yield Backend(FakeDownloader(catalog), catalog, "fake/granite-micro")
         return
-    async with httpx.AsyncClient(base_url=lmstudio.url) as client:
+    async with upstream_for(lmstudio.url) as client:
         downloader = LMStudioDownloader(client, poll_seconds=0)
         yield Backend(downloader, LMStudioModelCatalog(client), "ibm/granite-4-micro")
 

@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import httpx
 import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
@@ -14,6 +13,7 @@ from shim.domain.errors import NotCapable, UpstreamRejected
 from shim.domain.models import ModelKind, ModelRecord
 from shim.domain.ports import Embedder, ModelCatalog
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.upstream import upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +37,7 @@ async def backend(
         catalog = FakeModelCatalog()
         yield Backend(FakeEmbedder(catalog), catalog)
         return
-    async with httpx.AsyncClient(base_url=lmstudio.url) as client:
+    async with upstream_for(lmstudio.url) as client:
         yield Backend(LMStudioEmbedder(client), LMStudioModelCatalog(client))
 
 

@@ -4,7 +4,6 @@ each observed through the catalog of the same backend."""
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import httpx
 import msgspec
 import pytest
 
@@ -15,6 +14,7 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog, ModelLifecycle
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.upstream import upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +40,7 @@ async def backend(
         catalog = FakeModelCatalog()
         yield Backend(FakeModelLifecycle(catalog), catalog)
         return
-    async with httpx.AsyncClient(base_url=lmstudio.url) as client:
+    async with upstream_for(lmstudio.url) as client:
         yield Backend(LMStudioModelLifecycle(client), LMStudioModelCatalog(client))
 
 

@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
@@ -17,6 +16,7 @@ from shim.domain.errors import Unsupported, UpstreamRejected
 from shim.domain.models import ModelKind
 from shim.domain.ports import ModelCatalog, OpenAIPassthrough, RelayHead
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.upstream import upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -44,7 +44,7 @@ async def backend(
         catalog = FakeModelCatalog()
         yield Backend(FakePassthrough(FakeCompletionStreamer(catalog=catalog)), catalog)
         return
-    async with httpx.AsyncClient(base_url=lmstudio.url) as client:
+    async with upstream_for(lmstudio.url) as client:
         yield Backend(LMStudioPassthrough(client, idle_seconds=5), LMStudioModelCatalog(client))
 
 

@@ -4,7 +4,6 @@
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-import httpx
 import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
@@ -26,6 +25,7 @@ from shim.domain.models import ModelRecord
 from shim.domain.ports import CompletionStreamer, ModelCatalog
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.sse_scripts import reasoning_script, tool_call_script
+from tests.support.upstream import upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -67,7 +67,7 @@ async def backend(
             ["The user ", "greets me."], ["Hi", "!"], form="reasoning_content"
         )
 
-    async with httpx.AsyncClient(base_url=lmstudio.url) as client:
+    async with upstream_for(lmstudio.url) as client:
         streamer = LMStudioCompletionStreamer(client, idle_seconds=5)
         yield Backend(streamer, LMStudioModelCatalog(client), will_call, will_think)
 

@@ -12,7 +12,6 @@ from shim.adapters.fake.embedder import FakeEmbedder
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
 from shim.adapters.fake.passthrough import FakePassthrough
 from shim.adapters.fake.streamer import FakeCompletionStreamer
-from shim.adapters.http_client import LMStudioAddress, open_http_client
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
@@ -20,6 +19,7 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.adapters.upstream_http import LMStudioAddress, open_upstream
 from shim.domain.ports import AliasStore
 from shim.main.config import Settings
 
@@ -32,7 +32,7 @@ def alias_store_for(settings: Settings) -> AliasStore:
 
 
 class LMStudioBackend(containers.DeclarativeContainer):
-    """LM Studio (or any OpenAI-compatible server) over one httpx client."""
+    """LM Studio (or any OpenAI-compatible server) over one aiohttp client."""
 
     settings = providers.Dependency(instance_of=Settings)
     address = providers.Factory(
@@ -42,7 +42,7 @@ class LMStudioBackend(containers.DeclarativeContainer):
         connect_timeout=settings.provided.connect_timeout_seconds,
         read_timeout=settings.provided.read_timeout_seconds,
     )
-    http_client = providers.Resource(open_http_client, address)
+    http_client = providers.Resource(open_upstream, address)
 
     catalog = providers.Singleton(
         LMStudioModelCatalog, client=http_client, retries=settings.provided.discovery_retries

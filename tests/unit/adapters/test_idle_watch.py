@@ -3,30 +3,25 @@
 import asyncio
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from shim.adapters.lmstudio.upstream import pieces_of
 from shim.domain.errors import UpstreamError
+from tests.support.upstream import ScriptedStream
 
 pytestmark = pytest.mark.anyio
 
 
-class Paced(httpx.AsyncByteStream):
+async def paced(pauses: list[float]) -> AsyncIterator[bytes]:
     """Pieces with a pause before each one after the first."""
-
-    def __init__(self, pauses: list[float]) -> None:
-        self._pauses = pauses
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:  # type: ignore[override]
-        yield b"first"
-        for n, pause in enumerate(self._pauses):
-            await asyncio.sleep(pause)
-            yield b"%d" % n
+    yield b"first"
+    for n, pause in enumerate(pauses):
+        await asyncio.sleep(pause)
+        yield b"%d" % n
 
 
-def reply(pauses: list[float]) -> httpx.Response:
-    return httpx.Response(200, stream=Paced(pauses), request=httpx.Request("POST", "http://x/"))
+def reply(pauses: list[float]) -> ScriptedStream:
+    return ScriptedStream(200, paced(pauses), "text/event-stream")
 
 
 async def test_reads_that_each_come_in_time_pass_however_long_the_whole_takes() -> None:

@@ -2,14 +2,15 @@
 
 import asyncio
 import json
+import socket
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import httpx
 import pytest
 
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
+from shim.adapters.upstream_http import UpstreamStream
 from shim.domain.completion import (
     ChatMessage,
     CompletionRequest,
@@ -20,6 +21,7 @@ from shim.domain.completion import (
     Usage,
 )
 from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
+from tests.support.upstream import ScriptedStream, ScriptedUpstream, answer, upstream_for
 
 pytestmark = pytest.mark.anyio
 
@@ -27,25 +29,15 @@ STREAMS = Path(__file__).parents[2] / "payloads" / "lmstudio" / "streams"
 REQUEST = CompletionRequest(model="m", messages=(ChatMessage(role="user", content="hi"),))
 
 
-class Chunked(httpx.AsyncByteStream):
-    def __init__(self, body: bytes, size: int) -> None:
-        self._pieces = [body[i : i + size] for i in range(0, len(body), size)]
-
-    async def __aiter__(self) -> Iterator[bytes]:  # type: ignore[override]
-        for piece in self._pieces:
-            yield piece
-
-
 def streamer_for(
-    handler: Callable[[httpx.Request], httpx.Response], idle_seconds: float = 5
+    answer_for: Callable[[str, bytes], UpstreamStream], idle_seconds: float = 5
 ) -> LMStudioCompletionStreamer:
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://lms")
-    return LMStudioCompletionStreamer(client, idle_seconds)
+    return LMStudioCompletionStreamer(ScriptedUpstream(answer_for), idle_seconds)
 
 
 def serving(name: str, size: int) -> LMStudioCompletionStreamer:
     body = (STREAMS / name).read_bytes()
-    return streamer_for(lambda _: httpx.Response(200, stream=Chunked(body, size)))
+    return streamer_for(lambda _, __: answer(200, body, size))
 
 
 async def events(streamer: LMStudioCompletionStreamer) -> list[object]:
@@ -83,17 +75,12 @@ async def test_named_error_event_raises_after_the_text_so_far() -> None:
 
 
 async def test_sends_a_streaming_chat_request() -> None:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(
-            200, stream=Chunked((STREAMS / "reasoning_gpt_oss.sse").read_bytes(), 64)
-        )
-
-    await events(streamer_for(handler))
-    assert seen[0].url.path == "/v1/chat/completions"
-    assert seen[0].headers["content-type"] == "application/json"
+    body = (STREAMS / "reasoning_gpt_oss.sse").read_bytes()
+    upstream = ScriptedUpstream(lambda _, __: answer(200, body, 64))
+    await events(LMStudioCompletionStreamer(upstream, 5))
+    [(path, sent)] = upstream.requests
+    assert path == "/v1/chat/completions"
+    assert json.loads(sent)["stream"] is True
 
 
 @pytest.mark.parametrize(
@@ -122,36 +109,37 @@ async def test_sends_a_streaming_chat_request() -> None:
 )
 async def test_refusals_before_streaming(status: int, body: bytes, raised: type, text: str) -> None:
     with pytest.raises(raised, match=text) as caught:
-        await events(streamer_for(lambda _: httpx.Response(status, content=body)))
+        await events(
+            streamer_for(lambda _, __: answer(status, body, content_type="application/json"))
+        )
     if isinstance(caught.value, UpstreamRejected):
         assert caught.value.status == status
 
 
 async def test_unreachable_server() -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("connection refused", request=request)
-
-    with pytest.raises(UpstreamUnavailable, match="cannot reach LM Studio at http://lms"):
-        await events(streamer_for(refuse))
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{unused.getsockname()[1]}"  # nothing listens there
+        async with upstream_for(url) as upstream:
+            with pytest.raises(UpstreamUnavailable, match=f"cannot reach LM Studio at {url}"):
+                await events(LMStudioCompletionStreamer(upstream, 5))
 
 
 async def test_garbage_is_an_error_not_a_crash() -> None:
     with pytest.raises(UpstreamError, match="unreadable event"):
-        await events(
-            streamer_for(lambda _: httpx.Response(200, stream=Chunked(b"data: {not json\n\n", 4)))
-        )
+        await events(streamer_for(lambda _, __: answer(200, b"data: {not json\n\n", 4)))
 
 
-class Stalling(httpx.AsyncByteStream):
+async def stalling() -> AsyncIterator[bytes]:
     """The first event at once, then silence."""
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:  # type: ignore[override]
-        yield (STREAMS / "reasoning_gpt_oss.sse").read_bytes().split(b"\n\n")[0] + b"\n\n"
-        await asyncio.sleep(10)
+    yield (STREAMS / "reasoning_gpt_oss.sse").read_bytes().split(b"\n\n")[0] + b"\n\n"
+    await asyncio.sleep(10)
 
 
 async def test_a_stall_mid_stream_is_an_error_after_the_idle_limit() -> None:
-    streamer = streamer_for(lambda _: httpx.Response(200, stream=Stalling()), idle_seconds=0.2)
+    streamer = streamer_for(
+        lambda _, __: ScriptedStream(200, stalling(), "text/event-stream"), idle_seconds=0.2
+    )
     stream = streamer.stream(REQUEST)
     assert await anext(stream) == Delta(thinking="User greets.")
     started = time.monotonic()
@@ -172,7 +160,7 @@ def sse(*deltas: dict[str, str]) -> bytes:
 
 async def test_plain_text_of_one_read_travels_as_runs_in_order_around_other_events() -> None:
     body = sse({"content": "a"}, {"content": "b"}, {"reasoning": "r"}, {"content": "c"})
-    streamer = streamer_for(lambda _: httpx.Response(200, stream=Chunked(body, 100_000)))
+    streamer = streamer_for(lambda _, __: answer(200, body))
     assert await events(streamer) == [
         TextRun(["a", "b"]),
         Delta(thinking="r"),

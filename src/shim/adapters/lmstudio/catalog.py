@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import msgspec
 
 from shim.adapters.lmstudio import records
-from shim.adapters.lmstudio.upstream import UpstreamReply, error_message, get, rejection
+from shim.adapters.lmstudio.upstream import error_message, get, rejection
 from shim.adapters.lmstudio.wire import OpenAIModelList, ServerProps, V0ModelList, V1ModelList
+from shim.adapters.upstream_http import Upstream, UpstreamReply
 from shim.domain.errors import UpstreamError
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog
@@ -37,10 +37,10 @@ _props = msgspec.json.Decoder(ServerProps)
 class LMStudioModelCatalog(ModelCatalog):
     """Remembers which list the server answered, and rediscovers when that one stops working."""
 
-    def __init__(self, client: httpx.AsyncClient, retries: int = 2) -> None:
+    def __init__(self, client: Upstream, retries: int = 2) -> None:
         self._client = client
         self._retries = retries
-        self._backend = str(client.base_url).rstrip("/")
+        self._backend = client.base_url
         self._known: Discovery | None = None
 
     async def list_models(self) -> list[ModelRecord]:

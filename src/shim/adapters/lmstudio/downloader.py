@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
-import httpx
 import msgspec
 
 from shim.adapters.lmstudio.lifecycle import unsupported
-from shim.adapters.lmstudio.upstream import call, error_message, rejection
+from shim.adapters.lmstudio.upstream import error_message, rejection
+from shim.adapters.upstream_http import Upstream
 from shim.domain.errors import Unsupported, UpstreamError
 from shim.domain.ports import ModelDownloader, PullProgress
 
@@ -31,7 +31,7 @@ _job = msgspec.json.Decoder(DownloadJob)
 
 
 class LMStudioDownloader(ModelDownloader):
-    def __init__(self, client: httpx.AsyncClient, poll_seconds: float) -> None:
+    def __init__(self, client: Upstream, poll_seconds: float) -> None:
         self._client = client
         self._poll_seconds = poll_seconds
 
@@ -60,7 +60,7 @@ class LMStudioDownloader(ModelDownloader):
         )
 
     async def _ask(self, method: str, path: str, body: Any = None) -> DownloadJob:
-        reply = await call(self._client, method, path, body)
+        reply = await self._client.call(method, path, body)
         if unsupported(reply) and path == START_PATH:
             raise Unsupported("pulling a model needs LM Studio 0.4 or newer (/api/v1)")
         if reply.status != 200 or error_message(reply.body) is not None:

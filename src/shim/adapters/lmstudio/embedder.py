@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import httpx
 import msgspec
 
-from shim.adapters.lmstudio.upstream import call, error_message, rejection
+from shim.adapters.lmstudio.upstream import error_message, rejection
+from shim.adapters.upstream_http import Upstream
 from shim.domain.embedding_types import BackendEmbeddings
 from shim.domain.errors import NotCapable, UpstreamError
 from shim.domain.ports import Embedder
@@ -31,11 +31,11 @@ _decoder = msgspec.json.Decoder(EmbeddingList)
 
 
 class LMStudioEmbedder(Embedder):
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: Upstream) -> None:
         self._client = client
 
     async def embed(self, model_key: str, inputs: list[str]) -> BackendEmbeddings:
-        reply = await call(self._client, "POST", PATH, {"model": model_key, "input": inputs})
+        reply = await self._client.call("POST", PATH, {"model": model_key, "input": inputs})
         message = error_message(reply.body)
         if reply.status != 200 or message is not None:
             if message and "not embedding" in message:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import structlog
 
 from shim.adapters.lmstudio.payloads import ttl_seconds
-from shim.adapters.lmstudio.upstream import UpstreamReply, call, error_message, rejection
+from shim.adapters.lmstudio.upstream import error_message, rejection
+from shim.adapters.upstream_http import Upstream, UpstreamReply
 from shim.domain.errors import Unsupported
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelLifecycle
@@ -21,7 +21,7 @@ log = structlog.get_logger(__name__)
 
 
 class LMStudioModelLifecycle(ModelLifecycle):
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: Upstream) -> None:
         self._client = client
 
     async def load(
@@ -35,7 +35,7 @@ class LMStudioModelLifecycle(ModelLifecycle):
             body: dict[str, Any] = {"model": model.upstream_key}
             if context_length:
                 body["context_length"] = context_length
-            reply = await call(self._client, "POST", LOAD_PATH, body)
+            reply = await self._client.call("POST", LOAD_PATH, body)
             if not unsupported(reply):
                 _raise_for_error(reply, LOAD_PATH)
                 return
@@ -44,8 +44,8 @@ class LMStudioModelLifecycle(ModelLifecycle):
 
     async def unload(self, model: ModelRecord) -> None:
         for instance in model.loaded_instances:
-            reply = await call(
-                self._client, "POST", UNLOAD_PATH, {"instance_id": instance.instance_id}
+            reply = await self._client.call(
+                "POST", UNLOAD_PATH, {"instance_id": instance.instance_id}
             )
             if unsupported(reply):
                 raise Unsupported("unloading a model needs LM Studio 0.4 or newer (/api/v1)")
@@ -62,7 +62,7 @@ class LMStudioModelLifecycle(ModelLifecycle):
         ttl = ttl_seconds(keep_alive_seconds)
         if ttl is not None:
             body["ttl"] = ttl
-        _raise_for_error(await call(self._client, "POST", PING_PATH, body), PING_PATH)
+        _raise_for_error(await self._client.call("POST", PING_PATH, body), PING_PATH)
 
 
 def unsupported(reply: UpstreamReply) -> bool:

@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Literal
 
-import httpx
 import msgspec
 
 from shim.adapters.lmstudio.chunk_wire import StreamChoice, StreamChunk
 from shim.adapters.lmstudio.payloads import chat_payload, completion_payload
 from shim.adapters.lmstudio.sse import SSEParser
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
-from shim.adapters.lmstudio.upstream import (
-    JSON_HEADERS,
-    describe_error,
-    pieces_of,
-    rejection,
-    transport_errors,
-)
+from shim.adapters.lmstudio.upstream import describe_error, pieces_of, rejection
+from shim.adapters.upstream_http import Upstream
 from shim.domain.completion import (
     CompletionEvent,
     CompletionRequest,
@@ -36,7 +30,7 @@ _chunks = msgspec.json.Decoder(StreamChunk)
 
 
 class LMStudioCompletionStreamer(CompletionStreamer):
-    def __init__(self, client: httpx.AsyncClient, idle_seconds: float) -> None:
+    def __init__(self, client: Upstream, idle_seconds: float) -> None:
         self._client = client
         self._idle_seconds = idle_seconds
 
@@ -44,15 +38,12 @@ class LMStudioCompletionStreamer(CompletionStreamer):
         raw = request.raw_prompt is not None
         path = "/v1/completions" if raw else "/v1/chat/completions"
         body = msgspec.json.encode(completion_payload(request) if raw else chat_payload(request))
-        with transport_errors(self._client, path):
-            async with self._client.stream(
-                "POST", path, content=body, headers=JSON_HEADERS
-            ) as reply:
-                if reply.status_code != 200:
-                    raise rejection(reply.status_code, await reply.aread(), path)
-                async for batch in _batches(pieces_of(reply, self._idle_seconds, path), path):
-                    for event in batch:
-                        yield event
+        async with self._client.stream(path, body) as reply:
+            if reply.status != 200:
+                raise rejection(reply.status, await reply.read(), path)
+            async for batch in _batches(pieces_of(reply, self._idle_seconds, path), path):
+                for event in batch:
+                    yield event
 
 
 async def _batches(
@@ -64,7 +55,8 @@ async def _batches(
     state = _StreamState()
     async for raw in pieces:
         if state.done:
-            continue  # read to the end, so the connection goes back to the pool
+            await _read_to_end(pieces)
+            break
         batch: list[CompletionEvent] = []
         texts: list[str] = []
         for event in parser.feed(raw):
@@ -94,6 +86,16 @@ async def _batches(
         Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
     )
     yield tail
+
+
+async def _read_to_end(pieces: AsyncGenerator[bytes, None]) -> None:
+    """What follows the end of the answer is read, so the connection goes back to the pool;
+    a failure there spoils nothing the client was sent."""
+    try:
+        async for _ in pieces:
+            pass
+    except UpstreamError:
+        return
 
 
 def _closed(batch: list[CompletionEvent], texts: list[str]) -> list[CompletionEvent]:

@@ -1,58 +1,26 @@
-"""Calls to LM Studio with transport failures turned into domain errors and one log line each."""
+"""What the LM Studio adapters share: discovery reads retried, error replies as domain errors,
+and streamed bodies watched for stalls."""
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncGenerator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator
 from typing import Any
 
-import httpx
 import msgspec
 import structlog
 
 from shim.adapters.idle_watch import IdleWatch
-from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamUnavailable
+from shim.adapters.upstream_http import Upstream, UpstreamReply, UpstreamStream
+from shim.domain.errors import UpstreamError, UpstreamRejected
 
 log = structlog.get_logger(__name__)
 
-JSON_HEADERS = {"content-type": "application/json"}
 PASSED_ON_STATUSES = frozenset({400, 404, 413, 422, 429})
 
 
-class UpstreamReply(msgspec.Struct, frozen=True):
-    status: int
-    body: bytes
-
-
-async def call(
-    client: httpx.AsyncClient, method: str, path: str, payload: Any = None
-) -> UpstreamReply:
-    started = time.perf_counter()
-    status = size = 0
-    try:
-        with transport_errors(client, path):
-            if payload is None:
-                response = await client.request(method, path)
-            else:
-                body = msgspec.json.encode(payload)
-                response = await client.request(method, path, content=body, headers=JSON_HEADERS)
-        status, size = response.status_code, len(response.content)
-        return UpstreamReply(status, response.content)
-    finally:
-        log.info(
-            "upstream.call",
-            method=method,
-            path=path,
-            status=status,
-            bytes=size,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        )
-
-
 async def get(
-    client: httpx.AsyncClient, path: str, retries: int = 0, backoff_seconds: float = 0.1
+    client: Upstream, path: str, retries: int = 0, backoff_seconds: float = 0.1
 ) -> UpstreamReply:
     """A GET, tried again after a doubling pause when LM Studio cannot be reached or fails (5xx).
 
@@ -60,7 +28,7 @@ async def get(
     """
     for attempt in range(retries + 1):
         try:
-            reply = await call(client, "GET", path)
+            reply = await client.call("GET", path)
         except UpstreamError:
             if attempt == retries:
                 raise
@@ -70,21 +38,6 @@ async def get(
         log.info("upstream.retry", path=path, attempt=attempt + 1)
         await asyncio.sleep(backoff_seconds * 2**attempt)
     raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-@contextmanager
-def transport_errors(client: httpx.AsyncClient, path: str) -> Iterator[None]:
-    """Connection failures, timeouts and resets, each as the domain error that names it."""
-    try:
-        yield
-    except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-        message = f"cannot reach LM Studio at {client.base_url}: {_describe(error)}"
-        raise UpstreamUnavailable(message) from None
-    except httpx.TimeoutException as error:
-        message = f"LM Studio did not answer {path} in time ({_describe(error)})"
-        raise UpstreamError(message) from None
-    except httpx.HTTPError as error:
-        raise UpstreamError(f"LM Studio failed on {path}: {_describe(error)}") from None
 
 
 def rejection(status: int, body: bytes, path: str) -> UpstreamError:
@@ -114,19 +67,15 @@ def describe_error(error: Any) -> str:
     return str(error)
 
 
-def _describe(error: Exception) -> str:
-    return str(error) or type(error).__name__
-
-
 async def pieces_of(
-    reply: httpx.Response, idle_seconds: float, path: str
+    reply: UpstreamStream, idle_seconds: float, path: str
 ) -> AsyncGenerator[bytes, None]:
     """The body as it arrives; once it has begun, a gap longer than `idle_seconds` is an error.
 
     The client's read timeout stays long for the first piece, since a model load takes minutes.
     The watch only times the reads themselves, never the consumer between them.
     """
-    pieces = reply.aiter_bytes()
+    pieces = reply.pieces()
     try:
         piece = await anext(pieces)
     except StopAsyncIteration:

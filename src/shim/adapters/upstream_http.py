@@ -1,0 +1,172 @@
+"""shim's one HTTP client towards LM Studio: aiohttp, behind the few calls the adapters make.
+
+Transport failures leave as domain errors that name them. A request is sent once: aiohttp never
+resends a POST, and resends a GET at most once, when a kept connection turns out closed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from typing import Any, NamedTuple, Protocol
+
+import aiohttp
+import msgspec
+import structlog
+
+from shim.domain.errors import UpstreamError, UpstreamUnavailable
+
+log = structlog.get_logger(__name__)
+
+JSON_HEADERS = {"content-type": "application/json"}
+# Idle keep-alive connections are closed after this long: LM Studio may restart meanwhile.
+KEEPALIVE_SECONDS = 15.0
+
+
+class LMStudioAddress(NamedTuple):
+    """Where LM Studio is and how long to wait for it.
+
+    Short connect timeout, long read timeout: a first request may wait minutes for a load.
+    """
+
+    base_url: str
+    api_token: str | None
+    connect_timeout: float
+    read_timeout: float
+
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.api_token}"} if self.api_token else {}
+
+
+class UpstreamReply(msgspec.Struct, frozen=True):
+    status: int
+    body: bytes
+
+
+class UpstreamStream(Protocol):
+    """An answer being read: its status and type at once, its body as it arrives."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def content_type(self) -> str: ...
+
+    def pieces(self) -> AsyncIterator[bytes]: ...
+
+    async def read(self) -> bytes: ...
+
+
+class Upstream(Protocol):
+    """What the LM Studio adapters ask of HTTP."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    async def call(self, method: str, path: str, payload: Any = None) -> UpstreamReply: ...
+
+    def stream(self, path: str, body: bytes) -> AbstractAsyncContextManager[UpstreamStream]: ...
+
+
+async def open_upstream(address: LMStudioAddress) -> AsyncIterator[AiohttpUpstream]:
+    """The app-lifetime client: proxies from the environment, as httpx and curl take them."""
+    timeout = aiohttp.ClientTimeout(
+        total=None, sock_connect=address.connect_timeout, sock_read=address.read_timeout
+    )
+    # No limit of its own: shim's admission gate bounds what goes to LM Studio.
+    connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS)
+    async with aiohttp.ClientSession(
+        base_url=address.base_url.rstrip("/") + "/",
+        headers=address.headers(),
+        timeout=timeout,
+        connector=connector,
+        trust_env=True,
+    ) as session:
+        yield AiohttpUpstream(session, address.base_url.rstrip("/"))
+
+
+class AiohttpUpstream(Upstream):
+    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+        self._session = session
+        self._base_url = base_url
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    async def call(self, method: str, path: str, payload: Any = None) -> UpstreamReply:
+        """One request and its whole answer, with one log line."""
+        started = time.perf_counter()
+        status = size = 0
+        body = None if payload is None else msgspec.json.encode(payload)
+        try:
+            with self.transport_errors(path):
+                async with self._session.request(
+                    method, path.lstrip("/"), data=body, headers=JSON_HEADERS if body else None
+                ) as response:
+                    content = await response.read()
+            status, size = response.status, len(content)
+            return UpstreamReply(status, content)
+        finally:
+            log.info(
+                "upstream.call",
+                method=method,
+                path=path,
+                status=status,
+                bytes=size,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            )
+
+    @asynccontextmanager
+    async def stream(self, path: str, body: bytes) -> AsyncIterator[UpstreamStream]:
+        """A POST whose answer is read as it arrives."""
+        with self.transport_errors(path):
+            async with self._session.post(
+                path.lstrip("/"), data=body, headers=JSON_HEADERS
+            ) as response:
+                yield AiohttpStream(response, self, path)
+
+    @contextmanager
+    def transport_errors(self, path: str) -> Iterator[None]:
+        """Connection failures, timeouts and resets, each as the domain error that names it."""
+        try:
+            yield
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            message = f"cannot reach LM Studio at {self._base_url}: {_describe(error)}"
+            raise UpstreamUnavailable(message) from None
+        except TimeoutError as error:
+            message = f"LM Studio did not answer {path} in time ({_describe(error)})"
+            raise UpstreamError(message) from None
+        except aiohttp.ClientError as error:
+            raise UpstreamError(f"LM Studio failed on {path}: {_describe(error)}") from None
+
+
+class AiohttpStream(UpstreamStream):
+    def __init__(
+        self, response: aiohttp.ClientResponse, upstream: AiohttpUpstream, path: str
+    ) -> None:
+        self._response = response
+        self._upstream = upstream
+        self._path = path
+
+    @property
+    def status(self) -> int:
+        return self._response.status
+
+    @property
+    def content_type(self) -> str:
+        return self._response.headers.get("content-type", "application/json")
+
+    async def pieces(self) -> AsyncIterator[bytes]:
+        with self._upstream.transport_errors(self._path):
+            async for piece in self._response.content.iter_any():
+                yield piece
+
+    async def read(self) -> bytes:
+        with self._upstream.transport_errors(self._path):
+            return await self._response.read()
+
+
+def _describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__
