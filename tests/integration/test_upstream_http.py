@@ -124,10 +124,11 @@ async def test_junk_after_a_complete_answer_does_not_spoil_it(
     assert reply.json()["message"]["content"] == "Hello"
 
 
-async def test_chat_goes_through_the_proxy_the_environment_names(
-    scripted: StartScripted, start_shim: StartShim, monkeypatch: pytest.MonkeyPatch
+async def test_chat_goes_through_the_proxy_settings_name(
+    scripted: StartScripted, start_shim: StartShim
 ) -> None:
-    """The proxy answers as LM Studio would; the URL shim is given cannot be resolved at all."""
+    """The proxy answers as LM Studio would; the URL shim is given cannot be resolved at all.
+    (Settings take the proxy from HTTP_PROXY and friends: tests/unit/test_proxy_env.py.)"""
 
     async def stream(request: bytes, writer: asyncio.StreamWriter) -> bool:
         writer.write(whole(EVENTS, b"text/event-stream"))
@@ -135,10 +136,8 @@ async def test_chat_goes_through_the_proxy_the_environment_names(
         return True
 
     proxy = await scripted(lambda r, w: answer_models_then(proxy, r, w, stream))
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # the test's own client reaches shim directly
-    monkeypatch.delenv("no_proxy", raising=False)
-    reply = await chat(start_shim(lmstudio_url="http://lmstudio.invalid:1234"))
+    shim = start_shim(lmstudio_url="http://lmstudio.invalid:1234", lmstudio_proxy=proxy.url)
+    reply = await chat(shim)
     assert reply.status_code == 200, reply.text
     assert reply.json()["message"]["content"] == "Hello"
     assert chat_requests(proxy) == [], "a proxy is asked with the absolute URL"

@@ -34,6 +34,7 @@ class LMStudioAddress(NamedTuple):
     api_token: str | None
     connect_timeout: float
     read_timeout: float
+    proxy: str | None = None
 
     def headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self.api_token}"} if self.api_token else {}
@@ -70,7 +71,9 @@ class Upstream(Protocol):
 
 
 async def open_upstream(address: LMStudioAddress) -> AsyncIterator[AiohttpUpstream]:
-    """The app-lifetime client: proxies from the environment, as httpx and curl take them."""
+    """The app-lifetime client, through the proxy Settings name. It never reads the
+    environment itself: with `trust_env` aiohttp would read it, and `.netrc`, on every
+    request, in a thread."""
     timeout = aiohttp.ClientTimeout(
         total=None, sock_connect=address.connect_timeout, sock_read=address.read_timeout
     )
@@ -81,7 +84,7 @@ async def open_upstream(address: LMStudioAddress) -> AsyncIterator[AiohttpUpstre
         headers=address.headers(),
         timeout=timeout,
         connector=connector,
-        trust_env=True,
+        proxy=address.proxy,
     ) as session:
         yield AiohttpUpstream(session, address.base_url.rstrip("/"))
 

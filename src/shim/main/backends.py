@@ -41,6 +41,7 @@ class LMStudioBackend(containers.DeclarativeContainer):
         api_token=settings.provided.lmstudio_api_token,
         connect_timeout=settings.provided.connect_timeout_seconds,
         read_timeout=settings.provided.read_timeout_seconds,
+        proxy=settings.provided.lmstudio_proxy,
     )
     http_client = providers.Resource(open_upstream, address)
 

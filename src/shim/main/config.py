@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from shim.main.proxy_env import proxy_for
+
 ENV_PREFIX = "SHIM_"
 MIB = 1024 * 1024
 MIN_OLLAMA_VERSION = (0, 6, 4)
@@ -25,6 +27,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 11434
     lmstudio_url: str = "http://localhost:1234"
     lmstudio_api_token: str | None = None
+    lmstudio_proxy: str | None = None
     api_key: str | None = None
     ollama_version: str = "0.32.15"
     model_cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0)] = 5.0
@@ -74,6 +77,9 @@ def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = 
         raise SettingsError(f"invalid {sources.get(name, name)}={value!r}: {error}") from None
     if not settings.state_dir:
         settings = msgspec.structs.replace(settings, state_dir=default_state_dir(environ))
+    if settings.lmstudio_proxy is None:
+        proxy = proxy_for(settings.lmstudio_url, environ)
+        settings = msgspec.structs.replace(settings, lmstudio_proxy=proxy)
     _check(settings, sources)
     return settings
 
