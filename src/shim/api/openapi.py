@@ -31,6 +31,7 @@ REQUEST_BODIES: dict[str, type] = {
     "openai.embeddings": OpenAIEmbeddingsIn,
 }
 RELAYED_BODY = {"type": "object", "properties": {"model": {"type": "string"}}}
+BLOB_BODY = {"type": "string", "format": "binary"}
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -75,7 +76,13 @@ def _operation(handler: HTTPRouteHandler, path: str, method: str) -> dict[str, A
     if parameters:
         operation["parameters"] = parameters
     if method in ("POST", "DELETE"):
-        body = REQUEST_BODIES.get(name)
-        schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
-        operation["requestBody"] = {"content": {"application/json": {"schema": schema}}}
+        operation["requestBody"] = {"content": _body_content(handler, name)}
     return operation
+
+
+def _body_content(handler: HTTPRouteHandler, name: str) -> dict[str, Any]:
+    if not handler.opt.get("json_body", True):
+        return {"application/octet-stream": {"schema": BLOB_BODY}}
+    body = REQUEST_BODIES.get(name)
+    schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
+    return {"application/json": {"schema": schema}}
