@@ -3,23 +3,39 @@ a relayed body is never decoded past its top level, and a decoder skips unknown 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request
 
-from shim.api.json_scan import first_invalid_utf8, invalid_utf8_message
-from shim.domain.errors import InvalidRequest
+from shim.api.json_scan import first_invalid_utf8, holds_more_values, invalid_utf8_message
+from shim.domain.errors import InvalidRequest, TooLarge
 
 # A route handler's `opt` marking a body that is not JSON (a blob is any bytes).
 NOT_JSON = {"json_body": False}
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+SETTING = " (SHIM_MAX_JSON_VALUES)"  # named so that whoever runs shim knows what to raise
 
-async def check_json_body(request: Request[Any, Any, Any]) -> None:
-    """A before-request hook: a body that is not UTF-8 is refused, as malformed JSON is."""
-    if request.method not in BODY_METHODS or not request.route_handler.opt.get("json_body", True):
-        return
-    body = await request.body()
-    offset = first_invalid_utf8(body)
-    if offset is not None:
-        raise InvalidRequest(invalid_utf8_message(body, offset))
+BodyCheck = Callable[[Request[Any, Any, Any]], Awaitable[None]]
+
+
+def json_body_check(max_values: int) -> BodyCheck:
+    """A before-request hook: a body that is not UTF-8 is refused, as malformed JSON is, and one
+    with more than `max_values` values is refused before decoding could make them objects."""
+
+    async def check(request: Request[Any, Any, Any]) -> None:
+        if not _takes_json(request):
+            return
+        body = await request.body()
+        offset = first_invalid_utf8(body)
+        if offset is not None:
+            raise InvalidRequest(invalid_utf8_message(body, offset))
+        if holds_more_values(body, max_values):
+            raise TooLarge(f"request body too large: more than {max_values} JSON values{SETTING}")
+
+    return check
+
+
+def _takes_json(request: Request[Any, Any, Any]) -> bool:
+    return request.method in BODY_METHODS and request.route_handler.opt.get("json_body", True)

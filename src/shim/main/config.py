@@ -33,6 +33,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host_check: bool = True
     allowed_hosts: tuple[str, ...] = ()
     max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 100 * MIB
+    max_json_values: Annotated[int, msgspec.Meta(ge=1)] = 1_000_000
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     backend: Literal["lmstudio", "fake"] = "lmstudio"
