@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar.handlers import HTTPRouteHandler
 
+from shim.api.body_check import takes_json
 from shim.api.ollama.embedding import EmbeddingsIn as OllamaEmbeddingsIn
 from shim.api.ollama.embedding import EmbedIn
 from shim.api.ollama.inference_wire import ChatIn, GenerateIn
@@ -81,7 +82,7 @@ def _operation(handler: HTTPRouteHandler, path: str, method: str) -> dict[str, A
 
 
 def _body_content(handler: HTTPRouteHandler, name: str) -> dict[str, Any]:
-    if not handler.opt.get("json_body", True):
+    if not takes_json(handler):
         return {"application/octet-stream": {"schema": BLOB_BODY}}
     body = REQUEST_BODIES.get(name)
     schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
