@@ -8,6 +8,7 @@ def test_defaults_match_ollama_and_lm_studio() -> None:
     assert (settings.host, settings.port) == ("127.0.0.1", 11434)
     assert settings.lmstudio_url == "http://localhost:1234"
     assert settings.max_request_bytes == 100 * MIB
+    assert settings.max_json_values == 1_000_000
     assert settings.backend == "lmstudio"
     assert settings.workers == 1
 

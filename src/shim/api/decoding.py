@@ -29,13 +29,13 @@ def decode_body(body: bytes, into: type[T]) -> T:
         _known_fields[into] = frozenset(f.encode_name for f in msgspec.structs.fields(into))  # type: ignore[arg-type]
     try:
         decoded: T = decoder.decode(body)
+        _note_unknown_fields(body, _known_fields[into])  # their names are decoded only here
     except msgspec.ValidationError as error:
         raise InvalidRequest(f"invalid request: {error}") from None
-    except msgspec.DecodeError as error:
+    except (msgspec.DecodeError, UnicodeDecodeError) as error:
         raise InvalidRequest(f"invalid JSON: {error}") from None
     except RecursionError:
         raise InvalidRequest("invalid JSON: nested too deeply") from None
-    _note_unknown_fields(body, _known_fields[into])
     return decoded
 
 

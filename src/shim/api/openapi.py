@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar.handlers import HTTPRouteHandler
 
+from shim.api.body_check import takes_json
 from shim.api.ollama.embedding import EmbeddingsIn as OllamaEmbeddingsIn
 from shim.api.ollama.embedding import EmbedIn
 from shim.api.ollama.inference_wire import ChatIn, GenerateIn
@@ -31,6 +32,7 @@ REQUEST_BODIES: dict[str, type] = {
     "openai.embeddings": OpenAIEmbeddingsIn,
 }
 RELAYED_BODY = {"type": "object", "properties": {"model": {"type": "string"}}}
+BLOB_BODY = {"type": "string", "format": "binary"}
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -75,7 +77,13 @@ def _operation(handler: HTTPRouteHandler, path: str, method: str) -> dict[str, A
     if parameters:
         operation["parameters"] = parameters
     if method in ("POST", "DELETE"):
-        body = REQUEST_BODIES.get(name)
-        schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
-        operation["requestBody"] = {"content": {"application/json": {"schema": schema}}}
+        operation["requestBody"] = {"content": _body_content(handler, name)}
     return operation
+
+
+def _body_content(handler: HTTPRouteHandler, name: str) -> dict[str, Any]:
+    if not takes_json(handler):
+        return {"application/octet-stream": {"schema": BLOB_BODY}}
+    body = REQUEST_BODIES.get(name)
+    schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
+    return {"application/json": {"schema": schema}}

@@ -45,16 +45,47 @@ class AccessLog:
         self._log = structlog.get_logger("shim.access").bind()
         self.enabled = self._log.is_enabled_for(logging.INFO)
 
-    def line(self, scope: Scope, status: int, sent: int, started: float, **context: Any) -> None:
+    def line(self, scope: Scope, exchange: Exchange, started: float) -> None:
         self._log.info(
             "request",
             method=scope["method"],
             path=scope["path"],
-            status=status,
-            bytes=sent,
+            status=exchange.status,
+            bytes=exchange.sent,
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            **context,
+            **exchange.departure(),
         )
+
+
+class Exchange:
+    """What the client was sent, and whether it left before its answer was complete.
+
+    Servers drop whatever is sent once the client has gone, without a word, so only
+    what went out before is counted: a 500 for a body that never arrived was never sent.
+    """
+
+    def __init__(self) -> None:
+        self.status: int | None = None  # None: the response never started
+        self.sent = 0
+        self.complete = False
+        self.left = False
+
+    def sending(self, message: Message) -> None:
+        if self.left:
+            return
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body":
+            self.sent += len(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
+
+    def received(self, message: Message) -> None:
+        # Once the answer is complete, servers report every later receive as a disconnect.
+        if message["type"] == "http.disconnect" and not self.complete:
+            self.left = True
+
+    def departure(self) -> dict[str, bool]:
+        return {"disconnected": True} if self.left else {}
 
 
 class RequestContextMiddleware:
@@ -77,20 +108,21 @@ class RequestContextMiddleware:
             current_request_id.reset(token)
 
     async def _logged(self, scope: Scope, receive: Receive, send: Send, request_id: bytes) -> None:
-        started, status, sent = time.perf_counter(), 0, 0
+        started, exchange = time.perf_counter(), Exchange()
+
+        async def watching_receive() -> Message:
+            message = await receive()
+            exchange.received(message)
+            return message
 
         async def counting_send(message: Message) -> None:
-            nonlocal status, sent
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                sent += len(message.get("body", b""))
+            exchange.sending(message)
             await send(message)
 
         try:
-            await self.app(scope, receive, _with_id(counting_send, request_id))
+            await self.app(scope, watching_receive, _with_id(counting_send, request_id))
         finally:
-            self._access.line(scope, status, sent, started)
+            self._access.line(scope, exchange, started)
 
 
 def _with_id(send: Send, request_id: bytes) -> Send:

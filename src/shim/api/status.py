@@ -7,6 +7,7 @@ from shim.domain.errors import (
     NotFound,
     ServerBusy,
     ShimError,
+    TooLarge,
     Unsupported,
     UpstreamError,
     UpstreamRejected,
@@ -16,6 +17,7 @@ from shim.domain.errors import (
 STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (InvalidRequest, 400),
     (NotFound, 404),
+    (TooLarge, 413),
     (ServerBusy, 503),
     (Unsupported, 501),
     (UpstreamUnavailable, 503),

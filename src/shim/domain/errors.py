@@ -15,6 +15,10 @@ class InvalidRequest(ShimError):
     """The client sent something that cannot be served as asked."""
 
 
+class TooLarge(ShimError):
+    """The request is larger than shim is set to take."""
+
+
 class NotFound(ShimError):
     """Nothing by that name exists here."""
 

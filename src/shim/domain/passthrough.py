@@ -40,11 +40,11 @@ class PassthroughService:
         """Every other field keeps its exact bytes; a body without a model goes as it came."""
         try:
             fields = _fields.decode(body)
-        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            model = msgspec.json.decode(fields["model"]) if "model" in fields else None
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as error:
             raise InvalidRequest(f"invalid JSON body: {error}") from None
         except RecursionError:
             raise InvalidRequest("invalid JSON body: nested too deeply") from None
-        model = msgspec.json.decode(fields["model"]) if "model" in fields else None
         if not isinstance(model, str):
             return body
         record = await self._selector.resolve(model)

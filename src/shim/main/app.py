@@ -16,6 +16,7 @@ from litestar.di import Provide
 
 from shim.api.asgi import ASGIApp
 from shim.api.auth import ApiKeyMiddleware
+from shim.api.body_check import json_body_check
 from shim.api.cors import cors_config
 from shim.api.dependencies import (
     ADMIN,
@@ -75,6 +76,7 @@ def create_app(container: Container) -> ASGIApp:
         state=State({SERVER_INFO: server_info, READINESS: readiness}),
         dependencies=services.dependencies(),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_request=json_body_check(settings.max_json_values),
         lifespan=[container_lifespan(container, services, housekeeping)],
         cors_config=cors_config(settings.allowed_origins),
         request_max_body_size=settings.max_request_bytes,

@@ -38,6 +38,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_request_bytes: Annotated[int, msgspec.Meta(ge=1)] = 100 * MIB
     max_header_bytes: Annotated[int, msgspec.Meta(ge=4096)] = 1 * MIB
     header_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    max_json_values: Annotated[int, msgspec.Meta(ge=1)] = 1_000_000
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["auto", "json", "console"] = "auto"
     backend: Literal["lmstudio", "fake"] = "lmstudio"

@@ -89,3 +89,21 @@ def test_random_bodies_decode_or_fail_cleanly(wire: type, codec: Decoder, body: 
     else:
         outcome = "accepted"
     assert outcome
+
+
+@pytest.mark.parametrize(("wire", "codec"), CASES, ids=[case[0].__name__ for case in CASES])
+@settings(max_examples=150, deadline=None)
+@given(body=requests, cut=st.integers(min_value=0), junk=st.binary(min_size=1, max_size=4))
+def test_bytes_spliced_into_bodies_fail_cleanly(
+    wire: type, codec: Decoder, body: Any, cut: int, junk: bytes
+) -> None:
+    """Not UTF-8, or not JSON at all: still an answer or InvalidRequest."""
+    encoded = msgspec.json.encode(body)
+    at = cut % (len(encoded) + 1)
+    try:
+        codec(decode_body(encoded[:at] + junk + encoded[at:], wire))
+    except InvalidRequest as refused:
+        outcome = refused.message
+    else:
+        outcome = "accepted"
+    assert outcome

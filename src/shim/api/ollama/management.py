@@ -12,6 +12,7 @@ from litestar import Controller, Response, delete, head, post
 from litestar.params import FromPath, RawBody
 from litestar.response import Stream
 
+from shim.api.body_check import NOT_JSON
 from shim.api.decoding import decode_body
 from shim.api.dependencies import ModelAdminDep
 from shim.api.go_json import json_response
@@ -103,7 +104,7 @@ class ManagementController(Controller):
         _check_digest(digest)
         raise NotFound(f'blob "{digest}" not found')  # shim keeps no blobs
 
-    @post("/api/blobs/{digest:str}", name="ollama.blob_upload", status_code=201)
+    @post("/api/blobs/{digest:str}", name="ollama.blob_upload", status_code=201, opt=NOT_JSON)
     async def upload_blob(self, digest: FromPath[str]) -> Response[bytes]:
         _check_digest(digest)
         raise Unsupported("shim cannot store blobs: LM Studio offers no way to import model files")
