@@ -26,6 +26,9 @@ def test_python_dash_m_serves_with_flags_over_environment(tmp_path: Path) -> Non
     with running_shim(tmp_path / "log", env) as shim:
         response = httpx.get(shim.url + "/api/tags")
     assert response.json()["models"][0]["name"] == "fake/thinker-8b:latest"
+    [serving] = [line for line in shim.log_lines() if line["event"] == "shim.serving"]
+    assert serving["url"] == shim.url
+    assert serving["backend"] == "fake"
 
 
 def test_bad_setting_exits_non_zero_with_one_line() -> None:

@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, cast
 
+import structlog
 from dependency_injector import providers
 from litestar import Litestar
 from litestar.datastructures import State
@@ -35,9 +36,12 @@ from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
 from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
+from shim.main.config import Settings
 from shim.main.container import Container
 from shim.main.runtime import release_after_bursts
 from shim.main.stream_cut import cut_streams_after_grace
+
+log = structlog.get_logger("shim.lifecycle")
 
 
 def create_app(container: Container) -> ASGIApp:
@@ -127,6 +131,7 @@ def container_lifespan(
         await _settle(container.init_resources())
         await services.resolve()
         jobs = [asyncio.create_task(job) for job in housekeeping()]
+        log_serving(container.settings())
         try:
             yield
         finally:
@@ -135,6 +140,16 @@ def container_lifespan(
             await _settle(container.shutdown_resources())
 
     return lifespan
+
+
+def log_serving(settings: Settings) -> None:
+    """The line that tells whoever started shim where it answers and what it stands in front of."""
+    log.info(
+        "shim.serving",
+        url=f"http://{settings.host}:{settings.port}",
+        backend=settings.backend,
+        lmstudio_url=settings.lmstudio_url if settings.backend == "lmstudio" else None,
+    )
 
 
 async def _settle(result: Any) -> None:
