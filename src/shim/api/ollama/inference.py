@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Any
 
 import structlog
-from litestar import Controller, Response, post
+from litestar import Controller, Request, Response, post
 from litestar.params import RawBody
-from litestar.response import Stream
+from litestar.types import ASGIApp
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import ChatServiceDep
@@ -16,6 +17,7 @@ from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder
 from shim.api.ollama.go_format import utc_now
 from shim.api.ollama.inference_wire import ChatChunk, ChatIn, GenerateChunk, GenerateIn, MessageOut
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
+from shim.api.streamed import Streamed, served
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.chat_service import ChatService, Verb, collect
 from shim.domain.completion import AnswerEvent, CompletionRequest
@@ -28,38 +30,39 @@ Encoder = ChatEncoder | GenerateEncoder
 
 class InferenceController(Controller):
     @post("/api/chat", name="ollama.chat", status_code=200)
-    async def chat(self, body: RawBody, chat_service: ChatServiceDep) -> Response[bytes] | Stream:
+    async def chat(
+        self, request: Request[Any, Any, Any], body: RawBody, chat_service: ChatServiceDep
+    ) -> ASGIApp:
         asked = decode_body(body, ChatIn)
-        request, ignored = chat_to_domain(asked)
+        wanted, ignored = chat_to_domain(asked)
         _log_ignored(ignored)
-        if not request.messages:
-            completed = await chat_service.load(request.model, "chat", request.keep_alive_seconds)
+        if not wanted.messages:
+            completed = await chat_service.load(wanted.model, "chat", wanted.keep_alive_seconds)
             done = ChatChunk(
                 model=asked.model, created_at=utc_now(), message=MessageOut(), done=True
             )
             done.done_reason = completed.reason or "load"
-            return json_response(done)
-        return await _answer(chat_service, request, "chat", ChatEncoder(asked.model), asked.stream)
+            return served(json_response(done), request)
+        answer = await _answer(chat_service, wanted, "chat", ChatEncoder(asked.model), asked.stream)
+        return answer if isinstance(answer, Streamed) else served(answer, request)
 
     @post("/api/generate", name="ollama.generate", status_code=200)
     async def generate(
-        self, body: RawBody, chat_service: ChatServiceDep
-    ) -> Response[bytes] | Stream:
+        self, request: Request[Any, Any, Any], body: RawBody, chat_service: ChatServiceDep
+    ) -> ASGIApp:
         asked = decode_body(body, GenerateIn)
         if not asked.model:
             raise ModelNotFound("")  # Ollama answers a missing model here with 404, not 400
-        request, ignored = generate_to_domain(asked)
+        wanted, ignored = generate_to_domain(asked)
         _log_ignored(ignored)
-        if not request.messages:
-            completed = await chat_service.load(
-                request.model, "generate", request.keep_alive_seconds
-            )
+        if not wanted.messages:
+            completed = await chat_service.load(wanted.model, "generate", wanted.keep_alive_seconds)
             done = GenerateChunk(model=asked.model, created_at=utc_now(), response="", done=True)
             done.done_reason = completed.reason or "load"
-            return json_response(done)
-        return await _answer(
-            chat_service, request, "generate", GenerateEncoder(asked.model), asked.stream
-        )
+            return served(json_response(done), request)
+        encoder = GenerateEncoder(asked.model)
+        answer = await _answer(chat_service, wanted, "generate", encoder, asked.stream)
+        return answer if isinstance(answer, Streamed) else served(answer, request)
 
 
 async def _answer(
@@ -68,12 +71,12 @@ async def _answer(
     verb: Verb,
     encoder: Encoder,
     stream: bool | None,
-) -> Response[bytes] | Stream:
+) -> Response[bytes] | Streamed:
     batches: AsyncGenerator[list[AnswerEvent], None] = await chat_service.open(request, verb)
     if stream is False:
         answer = await collect(batches)
         return Response(encoder.whole(answer), media_type="application/json; charset=utf-8")
-    return Stream(ndjson_lines(batches, encoder.lines), media_type=NDJSON)
+    return Streamed(ndjson_lines(batches, encoder.lines), NDJSON)
 
 
 def _log_ignored(ignored: list[str]) -> None:

@@ -8,15 +8,16 @@ from typing import Any
 
 import msgspec
 import structlog
-from litestar import Controller, Response, delete, head, post
+from litestar import Controller, Request, Response, delete, head, post
 from litestar.params import FromPath, RawBody
-from litestar.response import Stream
+from litestar.types import ASGIApp
 
 from shim.api.body_check import NOT_JSON
 from shim.api.decoding import decode_body
 from shim.api.dependencies import ModelAdminDep
 from shim.api.go_json import json_response
 from shim.api.ollama.options import context_length_from_options, sampling_from_options
+from shim.api.streamed import Streamed, served
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.errors import InvalidRequest, ModelNotFound, NotFound, Unsupported
 from shim.domain.models import ModelDefaults
@@ -71,7 +72,9 @@ class ManagementController(Controller):
         return Response(b"", status_code=200)
 
     @post("/api/create", name="ollama.create", status_code=200)
-    async def create_model(self, body: RawBody, admin: ModelAdminDep) -> Response[bytes] | Stream:
+    async def create_model(
+        self, request: Request[Any, Any, Any], body: RawBody, admin: ModelAdminDep
+    ) -> ASGIApp:
         asked = decode_body(body, CreateIn)
         name = asked.model or asked.name
         if asked.files or asked.adapters or asked.quantize:
@@ -89,8 +92,8 @@ class ManagementController(Controller):
             "success",
         ]
         if asked.stream is False:
-            return json_response(Status(status="success"))
-        return Stream(ndjson_lines(_statuses(statuses), _status_line), media_type=NDJSON)
+            return served(json_response(Status(status="success")), request)
+        return Streamed(ndjson_lines(_statuses(statuses), _status_line), NDJSON)
 
     @post("/api/push", name="ollama.push", status_code=200)
     async def push_model(self, body: RawBody) -> Response[bytes]:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncGenerator
+from typing import Any
 
 import msgspec
-from litestar import Controller, Response, post
+from litestar import Controller, Request, post
 from litestar.params import RawBody
-from litestar.response import Stream
+from litestar.types import ASGIApp
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import PullServiceDep
 from shim.api.go_json import go_json, json_response
+from shim.api.streamed import Streamed, served
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.ports import PullProgress
 
@@ -35,7 +37,9 @@ class ProgressOut(msgspec.Struct, kw_only=True):
 
 class PullController(Controller):
     @post("/api/pull", name="ollama.pull", status_code=200)
-    async def pull(self, body: RawBody, pulls: PullServiceDep) -> Response[bytes] | Stream:
+    async def pull(
+        self, request: Request[Any, Any, Any], body: RawBody, pulls: PullServiceDep
+    ) -> ASGIApp:
         asked = decode_body(body, PullIn)
         name = asked.model or asked.name
         progress = await pulls.open(name)
@@ -43,8 +47,8 @@ class PullController(Controller):
         if asked.stream is False:
             async for _ in lines:
                 pass
-            return json_response(ProgressOut(status="success"))
-        return Stream(ndjson_lines(lines, lambda line: go_json(line) + b"\n"), media_type=NDJSON)
+            return served(json_response(ProgressOut(status="success")), request)
+        return Streamed(ndjson_lines(lines, lambda line: go_json(line) + b"\n"), NDJSON)
 
 
 async def ollama_progress(

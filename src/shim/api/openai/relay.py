@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, post
 from litestar.params import RawBody
-from litestar.response import Stream
+from litestar.types import ASGIApp
 
 from shim.api.dependencies import PassthroughDep
+from shim.api.streamed import Streamed
 from shim.api.streaming import relay_pieces
 
 RELAYED_PATHS = [
@@ -23,6 +24,6 @@ class OpenAIRelayController(Controller):
     @post(RELAYED_PATHS, name="openai.relay", status_code=200)
     async def relay(
         self, request: Request[Any, Any, Any], body: RawBody, passthrough: PassthroughDep
-    ) -> Response[bytes] | Stream:
+    ) -> ASGIApp:
         head, pieces = await passthrough.open(request.url.path, body)
-        return Stream(relay_pieces(pieces), status_code=head.status, media_type=head.content_type)
+        return Streamed(relay_pieces(pieces), head.content_type, head.status)
