@@ -4,6 +4,7 @@ import array
 import base64
 import json
 import math
+from collections.abc import AsyncIterator
 
 import httpx
 import openai
@@ -39,8 +40,12 @@ def client(url: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
 
 
-def async_client(url: str) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
+@pytest.fixture
+async def async_client(shim: str) -> AsyncIterator[openai.AsyncOpenAI]:
+    """Closed at the test's end: left to the collector, it would close its connections on a
+    loop that is gone, and fail whichever test is running then."""
+    async with openai.AsyncOpenAI(base_url=shim + "/v1", api_key="x", max_retries=0) as opened:
+        yield opened
 
 
 def float32s(encoded: str) -> list[float]:
@@ -80,8 +85,10 @@ def test_models_are_listed_and_retrieved_under_ollama_names(shim: str) -> None:
 
 
 @pytest.mark.anyio
-async def test_async_client_lists_and_retrieves_models(shim: str) -> None:
-    models = async_client(shim).models
+async def test_async_client_lists_and_retrieves_models(
+    async_client: openai.AsyncOpenAI,
+) -> None:
+    models = async_client.models
     assert len((await models.list()).data) == 3
     assert (await models.retrieve("google/gemma-4-12b-qat")).owned_by == "google"
     with pytest.raises(openai.NotFoundError) as raised:
@@ -127,9 +134,11 @@ def test_chat_streams_content_pieces_then_a_usage_chunk(
 
 
 @pytest.mark.anyio
-async def test_async_client_streams_chat(lmstudio: LMStudioDouble, shim: str) -> None:
+async def test_async_client_streams_chat(
+    lmstudio: LMStudioDouble, async_client: openai.AsyncOpenAI
+) -> None:
     lmstudio.chat_script = content_script(["a", "b", "c"])
-    stream = await async_client(shim).chat.completions.create(
+    stream = await async_client.chat.completions.create(
         model=MODEL,
         messages=HELLO,  # type: ignore[arg-type]
         stream=True,
@@ -185,8 +194,10 @@ def test_embeddings_asked_as_base64_by_default_decode_to_normalised_vectors(
 
 
 @pytest.mark.anyio
-async def test_async_client_embeds_as_float_when_asked(lmstudio: LMStudioDouble, shim: str) -> None:
-    reply = await async_client(shim).embeddings.create(
+async def test_async_client_embeds_as_float_when_asked(
+    lmstudio: LMStudioDouble, async_client: openai.AsyncOpenAI
+) -> None:
+    reply = await async_client.embeddings.create(
         model=NOMIC, input="hello world", encoding_format="float"
     )
     assert reply.data[0].embedding == pytest.approx(unit(vector("hello world", 8)))
@@ -246,8 +257,8 @@ def test_responses_stream_named_events_whose_deltas_add_up(
 
 
 @pytest.mark.anyio
-async def test_async_client_streams_responses(shim: str) -> None:
-    stream = await async_client(shim).responses.create(model=MODEL, input="hello", stream=True)
+async def test_async_client_streams_responses(async_client: openai.AsyncOpenAI) -> None:
+    stream = await async_client.responses.create(model=MODEL, input="hello", stream=True)
     deltas = [e.delta async for e in stream if e.type == "response.output_text.delta"]  # type: ignore[union-attr]
     assert deltas == ["Hel", "lo!"]
 

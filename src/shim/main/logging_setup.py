@@ -15,6 +15,7 @@ import structlog
 from structlog.typing import Processor
 
 from shim.api.request_context import add_request_id
+from shim.main.log_time import UtcTimestamp
 
 QUIET_LIBRARIES = ("httpx", "httpcore")
 REDACTED = "[redacted]"
@@ -41,8 +42,11 @@ def redactor(secrets: Iterable[str | None]) -> Processor:
 
     def redact(_: Any, __: str, line: str) -> str:
         for secret in known:
-            line = line.replace(secret, REDACTED)
-        return _BEARER.sub(rf"\1{REDACTED}", line)
+            if secret in line:
+                line = line.replace(secret, REDACTED)
+        if "earer" in line or "EARER" in line:  # the search itself costs more than this check
+            line = _BEARER.sub(rf"\1{REDACTED}", line)
+        return line
 
     return redact  # type: ignore[return-value]
 
@@ -76,7 +80,7 @@ def configure_logging(
         structlog.contextvars.merge_contextvars,
         add_request_id,
         structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        UtcTimestamp(),
     ]
     if worker:
         shared.append(process_id_adder(os.getpid()))
