@@ -34,7 +34,12 @@ def serve_workers(settings: Settings) -> None:
 
 class DrainingGranian(MPServer):
     """Granian's supervisor, stopping like one shim (`drain_then_stop`) for all its workers,
-    which share its readiness."""
+    which share its readiness.
+
+    Built on Granian's public server class (`granian.server.MPServer`, its constructor and its
+    public `signal_handler_interrupt`, the method its stop signals call); nothing private.
+    `test_shutdown.py` fails if the override stops being called: without the drain, workers
+    stop accepting at once and `/readyz` is refused instead of answering `draining`."""
 
     def __init__(self, settings: Settings, readiness: Readiness) -> None:
         grace = settings.shutdown_grace_seconds + SERVER_GRACE_MARGIN_SECONDS
