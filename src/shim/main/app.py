@@ -36,6 +36,7 @@ from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
 from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS
 from shim.api.server_info import ServerInfo
+from shim.api.whole_body import WholeBodyMiddleware
 from shim.main.config import Settings
 from shim.main.container import Container
 from shim.main.runtime import release_after_bursts
@@ -87,7 +88,7 @@ def create_app(container: Container) -> ASGIApp:
         openapi_config=None,
         logging_config=None,
     )
-    app: ASGIApp = OpenStreamsMiddleware(cast(ASGIApp, litestar), streams)
+    app: ASGIApp = OpenStreamsMiddleware(WholeBodyMiddleware(cast(ASGIApp, litestar)), streams)
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key)
     if settings.host_check and is_loopback_bind(settings.host):
