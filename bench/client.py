@@ -119,8 +119,34 @@ class Pool:
 _json = msgspec.json.Decoder()
 
 
+# Where each SSE dialect carries a piece of answer text: the event's type, and the text's field.
+SSE_TEXT = {
+    "anthropic-sse": ("content_block_delta", "text"),
+    "responses-sse": ("response.output_text.delta", "delta"),
+}
+
+
+def event_texts(kind: str, body: bytes) -> list[str]:
+    """Answer text of an SSE stream whose events name their type (Anthropic's, Responses')."""
+    wanted, field = SSE_TEXT[kind]
+    pieces = []
+    for frame in body.split(b"\n\n"):
+        _, found, data = frame.partition(b"data: ")
+        if not found:
+            continue
+        event = _json.decode(data)
+        if event.get("type") == wanted:
+            holder = (event.get("delta") or {}) if kind == "anthropic-sse" else event
+            text = holder.get(field)
+            if text:
+                pieces.append(text)
+    return pieces
+
+
 def contents(kind: str, body: bytes) -> list[str]:
     """The content pieces of an SSE stream, an NDJSON stream, or one JSON answer, in order."""
+    if kind in SSE_TEXT:
+        return event_texts(kind, body)
     if kind == "sse":
         pieces = []
         for frame in body.split(b"\n\n"):
@@ -143,6 +169,6 @@ def intact(kind: str, body: bytes, tokens: int) -> bool:
     """Every numbered token present, whole and in order (and, for streams, one per chunk)."""
     pieces = contents(kind, body)
     expected = "".join(f"t{i} " for i in range(tokens))
-    if kind in ("sse", "ndjson") and len(pieces) != tokens:
+    if (kind in ("sse", "ndjson") or kind in SSE_TEXT) and len(pieces) != tokens:
         return False
     return "".join(pieces) == expected

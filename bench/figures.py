@@ -52,6 +52,21 @@ def openai_chat(tokens: int, stream: bool) -> Call:
     )
 
 
+def anthropic_messages(tokens: int) -> Call:
+    body = {
+        "model": MODEL,
+        "max_tokens": tokens,
+        "messages": [{"role": "user", "content": "Count for me."}],
+        "stream": True,
+    }
+    return Call("/v1/messages", msgspec.json.encode(body), "anthropic-sse", tokens)
+
+
+def openai_responses(tokens: int) -> Call:
+    body = {"model": MODEL, "input": "Count for me.", "max_output_tokens": tokens, "stream": True}
+    return Call("/v1/responses", msgspec.json.encode(body), "responses-sse", tokens)
+
+
 @dataclass
 class Sequential:
     seconds: list[float]  # wall time of each request

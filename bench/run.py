@@ -214,9 +214,27 @@ class Bench:
             self.row("5 FAILED requests", None, rss["floor"][2], rss["shim"][2])
 
     async def fig6(self) -> None:
-        stream, small = f.openai_chat(2000, True), f.openai_chat(8, False)
-        await self.streamed("6 /v1 relay 2000-chunk stream", stream, stream, with_peers=False)
-        await self.small("6 /v1 relay small stream:false", small, small, with_peers=False)
+        """The other dialects, each through the domain like /api/chat, against /api/chat itself."""
+        reps, tokens = self.plan.stream_reps, 2000
+        calls = {
+            "/api/chat": f.ollama_chat(tokens, True),
+            "/v1/chat/completions": f.openai_chat(tokens, True),
+            "/v1/messages": f.anthropic_messages(tokens),
+            "/v1/responses": f.openai_responses(tokens),
+        }
+        cpu: dict[str, float] = {}
+        for path, call in calls.items():
+            run = await f.sequential(self.s["shim"], call, reps, 5)
+            cpu[path] = run.cpu_seconds / (tokens * reps) * 1e6
+            label = f"6 {path} {tokens}-chunk stream"
+            self.row(f"{label}: server CPU µs/chunk", None, None, cpu[path])
+            if run.failures:
+                self.row(f"{label}: FAILED answers", None, None, run.failures)
+        for path in list(calls)[1:]:
+            ratio = round(cpu[path] / cpu["/api/chat"], 2)
+            self.row(f"6 {path}: CPU per chunk / /api/chat's", None, None, ratio)
+        small = f.openai_chat(8, False)
+        await self.small("6 /v1/chat/completions small stream:false", small, small, False)
 
     async def fig7(self) -> None:
         """Figures 3 and 4 again with shim as two worker processes (CPU and RSS: all of them)."""
