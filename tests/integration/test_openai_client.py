@@ -84,6 +84,30 @@ def test_models_are_listed_and_retrieved_under_ollama_names(shim: str) -> None:
     assert (retrieved.id, retrieved.owned_by) == (f"{MODEL}:latest", "library")
 
 
+def test_model_answers_are_written_as_ollamas_v1_layer_writes_them(shim: str) -> None:
+    """middleware/openai.go's writers: a bare `application/json`, Go's encoder's final newline."""
+    listed = httpx.get(shim + "/v1/models")
+    retrieved = httpx.get(shim + f"/v1/models/{MODEL}:latest")
+    for reply in (listed, retrieved):
+        assert reply.headers["content-type"] == "application/json"
+        assert reply.content.endswith(b"}\n")
+    assert json.loads(retrieved.content) == {
+        "id": f"{MODEL}:latest",
+        "object": "model",
+        "created": listed.json()["data"][0]["created"],
+        "owned_by": "library",
+    }
+
+
+def test_no_models_is_a_null_list_as_in_ollama(lmstudio: LMStudioDouble, start_shim) -> None:
+    """openai.go `ToListCompletion` appends to a nil slice; with nothing to list it stays nil."""
+    lmstudio.models = []
+    url = start_shim()
+    reply = httpx.get(url + "/v1/models")
+    assert reply.json() == {"object": "list", "data": None}
+    assert list(client(url).models.list()) == [], "the official client reads it as empty"
+
+
 @pytest.mark.anyio
 async def test_async_client_lists_and_retrieves_models(
     async_client: openai.AsyncOpenAI,
@@ -94,7 +118,7 @@ async def test_async_client_lists_and_retrieves_models(
     with pytest.raises(openai.NotFoundError) as raised:
         await models.retrieve("missing")
     assert raised.value.status_code == 404
-    assert raised.value.message.endswith("model 'missing' not found")
+    assert raised.value.message.endswith("model 'missing:latest' not found")
 
 
 # --- chat -----------------------------------------------------------------------------------

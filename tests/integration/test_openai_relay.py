@@ -33,7 +33,7 @@ def test_a_model_is_retrieved_by_any_of_its_names(shim: str) -> None:
     with pytest.raises(openai.NotFoundError) as raised:
         client(shim).models.retrieve("missing")
     assert raised.value.body == {
-        "message": "model 'missing' not found",
+        "message": "model 'missing:latest' not found",
         "type": "not_found_error",
         "param": None,
         "code": None,

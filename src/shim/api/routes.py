@@ -1,11 +1,16 @@
-"""Every controller shim serves, in one list the app and the OpenAPI document share."""
+"""Every controller shim serves, in one list the app and the OpenAPI document share, and the
+error answers of the app itself: Ollama's, for routes no other dialect claims, and the router's
+plain text for paths nothing serves."""
 
 from __future__ import annotations
 
 from litestar import Controller
+from litestar.types import ExceptionHandlersMap
 
+from shim.api.errors import ROUTING_HANDLERS
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
+from shim.api.ollama.errors import EXCEPTION_HANDLERS as OLLAMA_HANDLERS
 from shim.api.ollama.inference import InferenceController
 from shim.api.ollama.management import ManagementController
 from shim.api.ollama.pull import PullController
@@ -25,3 +30,8 @@ CONTROLLERS: list[type[Controller]] = [
     OpenAIEmbeddingsController,
     HealthController,
 ]
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    **OLLAMA_HANDLERS,
+    **ROUTING_HANDLERS,
+}

@@ -30,11 +30,10 @@ from shim.api.dependencies import (
     SELECTOR,
     SERVER_INFO,
 )
-from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
 from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
 from shim.api.request_context import AccessLog, RequestContextMiddleware
-from shim.api.routes import CONTROLLERS
+from shim.api.routes import CONTROLLERS, EXCEPTION_HANDLERS
 from shim.api.server_info import ServerInfo
 from shim.main.config import Settings
 from shim.main.container import Container
@@ -79,7 +78,7 @@ def create_app(container: Container) -> ASGIApp:
         route_handlers=CONTROLLERS,
         state=State({SERVER_INFO: server_info, READINESS: readiness}),
         dependencies=services.dependencies(),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         before_request=json_body_check(settings.max_json_values),
         lifespan=[container_lifespan(container, services, housekeeping)],
         cors_config=cors_config(settings.allowed_origins),

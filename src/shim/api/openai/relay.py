@@ -9,6 +9,7 @@ from litestar.params import RawBody
 from litestar.types import ASGIApp
 
 from shim.api.dependencies import PassthroughDep
+from shim.api.openai.errors import EXCEPTION_HANDLERS
 from shim.api.streamed import Streamed
 from shim.api.streaming import relay_pieces
 
@@ -21,6 +22,8 @@ RELAYED_PATHS = [
 
 
 class OpenAIRelayController(Controller):
+    exception_handlers = EXCEPTION_HANDLERS
+
     @post(RELAYED_PATHS, name="openai.relay", status_code=200)
     async def relay(
         self, request: Request[Any, Any, Any], body: RawBody, passthrough: PassthroughDep
