@@ -31,10 +31,20 @@ def sse_error(message: str) -> bytes:
     return b"data: " + msgspec.json.encode(payload) + EVENT_END
 
 
-async def ndjson_lines(
+def ndjson_lines(
     events: AsyncGenerator[Event, None], encode: Callable[[Event], bytes]
 ) -> AsyncGenerator[bytes, None]:
-    """Encode each event; once headers are out, an error can only be told in-band."""
+    """NDJSON, whose failures are told as one last `{"error": ...}` line."""
+    return told_in_band(events, encode, error_line)
+
+
+async def told_in_band(
+    events: AsyncGenerator[Event, None],
+    encode: Callable[[Event], bytes],
+    tell: Callable[[str], bytes],
+) -> AsyncGenerator[bytes, None]:
+    """Encode each event; once headers are out, an error can only be told in-band, as the
+    stream's last piece, which `tell` writes in the dialect's words."""
     sent = 0
     streams = open_streams()
     async with aclosing(events):
@@ -46,7 +56,7 @@ async def ndjson_lines(
             except asyncio.CancelledError:
                 if not _cut_at_shutdown(streams.cutting, sent):
                     raise
-                yield error_line(SHUTTING_DOWN)
+                yield tell(SHUTTING_DOWN)
                 return
             except GeneratorExit:
                 log.info("stream.client_disconnected", writes=sent)
@@ -55,11 +65,11 @@ async def ndjson_lines(
                 log.warning(
                     "stream.failed", writes=sent, error=error.message, kind=type(error).__name__
                 )
-                yield error_line(error.message)
+                yield tell(error.message)
                 return
             except Exception as error:
                 log.exception("stream.crashed", writes=sent, kind=type(error).__name__)
-                yield error_line("internal server error")
+                yield tell("internal server error")
                 return
     log.info("stream.completed", writes=sent)
 

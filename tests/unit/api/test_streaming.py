@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 import pytest
 
 from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
-from shim.api.streaming import ndjson_lines, relay_pieces
+from shim.api.streaming import ndjson_lines, relay_pieces, told_in_band
 from shim.domain.errors import UpstreamError
 
 pytestmark = pytest.mark.anyio
@@ -49,6 +49,23 @@ async def test_a_stream_cut_at_shutdown_ends_with_one_error_line() -> None:
     lines = await asyncio.wait_for(task, 5)
     assert lines == [b"a\n", b"b\n", b'{"error":"shim is shutting down"}\n']
     assert len(streams) == 0
+
+
+async def test_a_failure_is_told_in_the_dialects_words_and_ends_the_stream() -> None:
+    def tell(message: str) -> bytes:
+        return b"data: " + message.encode() + b"\n\n"
+
+    stream = told_in_band(fails_after(b"a", b"b"), lambda p: b"<" + p + b">", tell)
+    assert await written(stream, OpenStreams()) == [b"<a>", b"<b>", b"data: LM Studio stalled\n\n"]
+
+
+async def test_a_stream_cut_at_shutdown_is_told_in_the_dialects_words() -> None:
+    streams = OpenStreams()
+    stream = told_in_band(waits_after(b"a"), bytes, lambda message: message.upper().encode())
+    task = asyncio.create_task(written(stream, streams))
+    await asyncio.sleep(0.05)
+    streams.cut()
+    assert await asyncio.wait_for(task, 5) == [b"a", b"SHIM IS SHUTTING DOWN"]
 
 
 async def test_a_cancellation_that_is_not_shims_own_still_propagates() -> None:
