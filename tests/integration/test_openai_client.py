@@ -1,9 +1,12 @@
-"""The official `openai` client (sync and async) on shim's /v1 relay, against the LM Studio double."""
+"""The official `openai` client (sync and async) on shim's /v1, against the LM Studio double: the
+answers Ollama's `/v1` layer gives, made by shim from the domain's."""
 
 import array
 import base64
 import json
 import math
+import re
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,7 +15,8 @@ import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.lmstudio_extras import vector
-from tests.support.sse_scripts import completion_script, content_script, error_event
+from tests.support.log_capture import LogCapture
+from tests.support.sse_scripts import content_script
 
 MODEL = "qwen3.6-35b-a3b-mtp"
 NOMIC = "text-embedding-nomic-embed-text-v1.5"
@@ -123,17 +127,52 @@ async def test_async_client_lists_and_retrieves_models(
 
 # --- chat -----------------------------------------------------------------------------------
 
+# What LM Studio is asked for a plain chat: always a stream with usage, and Ollama's forced
+# sampling defaults (openai.go `FromChatRequest` sends temperature and top_p 1.0 when absent).
+PLAIN_CHAT = {
+    "model": MODEL,
+    "messages": HELLO,
+    "stream": True,
+    "stream_options": {"include_usage": True},
+    "temperature": 1.0,
+    "top_p": 1.0,
+}
 
-def test_chat_answers_whole_when_not_streaming(lmstudio: LMStudioDouble, shim: str) -> None:
-    completion = client(shim).chat.completions.create(model=f"{MODEL}:latest", messages=HELLO)  # type: ignore[arg-type]
-    assert completion.choices[0].message.content == "Hello!"
-    assert completion.choices[0].finish_reason == "stop"
+
+def test_chat_answers_whole_as_ollamas_chat_completion(lmstudio: LMStudioDouble, shim: str) -> None:
+    asked = f"{MODEL}:latest"
+    completion = client(shim).chat.completions.create(model=asked, messages=HELLO)  # type: ignore[arg-type]
+    assert re.fullmatch(r"chatcmpl-\d{1,3}", completion.id)
+    assert (completion.object, completion.model) == ("chat.completion", asked)
+    assert completion.system_fingerprint == "fp_ollama"
+    (choice,) = completion.choices
+    assert (choice.message.role, choice.message.content) == ("assistant", "Hello!")
+    assert choice.message.tool_calls is None
+    assert choice.finish_reason == "stop"
     assert completion.usage is not None
-    assert (completion.usage.prompt_tokens, completion.usage.completion_tokens) == (12, 4)
-    assert lmstudio.chat_requests[-1] == {"model": MODEL, "messages": HELLO}
+    assert completion.usage.model_dump(exclude_none=True) == {
+        "prompt_tokens": 12,
+        "completion_tokens": 4,
+        "total_tokens": 16,
+    }
+    assert lmstudio.chat_requests[-1] == PLAIN_CHAT
 
 
-def test_chat_streams_content_pieces_then_a_usage_chunk(
+def test_a_whole_chat_answer_is_byte_for_byte_what_ollama_writes(shim: str) -> None:
+    reply = httpx.post(shim + "/v1/chat/completions", json={"model": MODEL, "messages": HELLO})
+    assert reply.headers["content-type"] == "application/json"
+    answer = reply.json()
+    expected = (
+        b'{"id":"%s","object":"chat.completion","created":%d,"model":"%s",'
+        b'"system_fingerprint":"fp_ollama","choices":[{"index":0,"message":{"role":"assistant",'
+        b'"content":"Hello!"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,'
+        b'"completion_tokens":4,"total_tokens":16}}\n'
+    ) % (answer["id"].encode(), answer["created"], MODEL.encode())
+    assert reply.content == expected
+    assert abs(answer["created"] - time.time()) < 5
+
+
+def test_chat_streams_role_first_then_pieces_a_finish_and_usage(
     lmstudio: LMStudioDouble, shim: str
 ) -> None:
     lmstudio.chat_script = content_script(["Hel", "lo", " there"], usage=(21, 3))
@@ -145,16 +184,48 @@ def test_chat_streams_content_pieces_then_a_usage_chunk(
             stream_options={"include_usage": True},
         )
     )
-    pieces = [
-        c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content
+    assert [c.choices[0].delta.content for c in chunks if c.choices] == [
+        "Hel",
+        "lo",
+        " there",
+        None,
     ]
-    assert pieces == ["Hel", "lo", " there"]
-    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    assert [c.choices[0].delta.role for c in chunks if c.choices] == ["assistant", None, None, None]
+    assert [c.choices[0].finish_reason for c in chunks if c.choices] == [None, None, None, "stop"]
+    assert len({(c.id, c.created, c.model, c.system_fingerprint) for c in chunks}) == 1
+    assert chunks[0].model == MODEL
     last = chunks[-1]
     assert last.choices == []
     assert last.usage is not None
     assert (last.usage.prompt_tokens, last.usage.completion_tokens) == (21, 3)
-    assert lmstudio.chat_requests[-1]["stream_options"] == {"include_usage": True}
+
+
+def test_a_stream_is_ollamas_sse_byte_for_byte(lmstudio: LMStudioDouble, shim: str) -> None:
+    lmstudio.chat_script = content_script(["a", "b"], usage=(5, 2))
+    body = {"model": MODEL, "messages": HELLO, "stream": True}
+    reply = httpx.post(
+        shim + "/v1/chat/completions", json={**body, "stream_options": {"include_usage": True}}
+    )
+    assert reply.headers["content-type"] == "text/event-stream"
+    first = json.loads(reply.content.split(b"\n\n")[0].removeprefix(b"data: "))
+    head = (
+        b'data: {"id":"%s","object":"chat.completion.chunk","created":%d,"model":"%s",'
+        b'"system_fingerprint":"fp_ollama","choices":'
+    ) % (first["id"].encode(), first["created"], MODEL.encode())
+    assert reply.content == (
+        head
+        + b'[{"index":0,"delta":{"role":"assistant","content":"a"},"finish_reason":null}]}\n\n'
+        + head
+        + b'[{"index":0,"delta":{"content":"b"},"finish_reason":null}]}\n\n'
+        + head
+        + b'[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+        + head
+        + b'[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}\n\n'
+        + b"data: [DONE]\n\n"
+    )
+    without_usage = httpx.post(shim + "/v1/chat/completions", json=body)
+    assert b'"usage"' not in without_usage.content
+    assert without_usage.content.endswith(b'"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
 
 
 @pytest.mark.anyio
@@ -174,26 +245,54 @@ async def test_async_client_streams_chat(
     assert chunks[-1].usage.total_tokens == 16
 
 
-def test_mid_stream_error_event_reaches_the_client_untouched(
+def test_sampling_options_reach_lm_studio_as_ollama_maps_them(
     lmstudio: LMStudioDouble, shim: str
 ) -> None:
-    script = [*content_script(["Hel", "lo"])[:2], error_event("Model has crashed")]
-    lmstudio.chat_script = script
-    body = {"model": MODEL, "messages": HELLO, "stream": True}
-    relayed = httpx.post(shim + "/v1/chat/completions", json=body)
-    assert relayed.status_code == 200
-    assert relayed.content == b"".join(script)
-    stream = client(shim).chat.completions.create(model=MODEL, messages=HELLO, stream=True)  # type: ignore[arg-type]
-    seen: list[str | None] = []
+    client(shim).chat.completions.create(
+        model=MODEL,
+        messages=HELLO,  # type: ignore[arg-type]
+        temperature=0.3,
+        top_p=0.8,
+        max_tokens=32,
+        seed=11,
+        stop=["END", "STOP"],
+        presence_penalty=0.5,
+        frequency_penalty=0.25,
+    )
+    sent = lmstudio.chat_requests[-1]
+    picked = {k: sent[k] for k in ("temperature", "top_p", "max_tokens", "seed", "stop")}
+    assert picked == {
+        "temperature": 0.3,
+        "top_p": 0.8,
+        "max_tokens": 32,
+        "seed": 11,
+        "stop": ["END", "STOP"],
+    }
+    assert (sent["presence_penalty"], sent["frequency_penalty"]) == (0.5, 0.25)
 
-    def read_all() -> None:
-        for chunk in stream:
-            seen.append(chunk.choices[0].delta.content)
 
-    with pytest.raises(openai.APIError) as raised:
-        read_all()
-    assert seen == ["Hel", "lo"]
-    assert raised.value.message == "Model has crashed"
+def test_what_ollama_ignores_is_not_sent_and_is_logged(
+    lmstudio: LMStudioDouble, shim: str, log_capture: LogCapture
+) -> None:
+    """Ollama reads neither `max_completion_tokens`, `n` nor `tool_choice`."""
+    headers = {"x-request-id": "ignored-fields"}
+    body = {
+        **PLAIN_CHAT,
+        "stream": False,
+        "n": 2,
+        "max_completion_tokens": 9,
+        "tool_choice": "none",
+    }
+    del body["stream_options"], body["temperature"], body["top_p"]
+    reply = httpx.post(shim + "/v1/chat/completions", json=body, headers=headers)
+    assert len(reply.json()["choices"]) == 1
+    assert lmstudio.chat_requests[-1] == PLAIN_CHAT
+    (line,) = [
+        r
+        for r in log_capture.for_request("ignored-fields")
+        if r["event"] == "request.ignored_fields"
+    ]
+    assert line["fields"] == ["n", "tool_choice", "max_completion_tokens"]
 
 
 def unit(values: list[float]) -> list[float]:
@@ -248,13 +347,62 @@ def test_unknown_encoding_format_is_a_400_as_in_ollama(shim: str) -> None:
 # --- legacy completions ---------------------------------------------------------------------
 
 
-def test_legacy_completions_answer_whole_and_streamed(lmstudio: LMStudioDouble, shim: str) -> None:
+def test_completions_answer_whole_through_the_chat_template(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    """Ollama's /v1/completions is /api/generate without `raw`: the prompt is a user turn."""
     whole = client(shim).completions.create(model=f"{MODEL}:latest", prompt="2+2=")
-    assert whole.choices[0].text == "Hello!"
-    assert lmstudio.completion_requests[-1] == {"model": MODEL, "prompt": "2+2="}
-    lmstudio.completion_script = completion_script(["4", " (four)"])
-    streamed = client(shim).completions.create(model=MODEL, prompt="2+2=", stream=True)
-    assert [c.choices[0].text for c in streamed if c.choices] == ["4", " (four)", ""]
+    assert re.fullmatch(r"cmpl-\d{1,3}", whole.id)
+    assert (whole.object, whole.model, whole.system_fingerprint) == (
+        "text_completion",
+        f"{MODEL}:latest",
+        "fp_ollama",
+    )
+    assert [(c.text, c.index, c.finish_reason) for c in whole.choices] == [("Hello!", 0, "stop")]
+    assert whole.usage is not None
+    assert whole.usage.total_tokens == 16
+    sent = lmstudio.chat_requests[-1]
+    assert sent["messages"] == [{"role": "user", "content": "2+2="}]
+    assert (sent["presence_penalty"], sent["frequency_penalty"]) == (0.0, 0.0)
+    assert lmstudio.completion_requests == []
+
+
+def test_completions_stream_pieces_then_an_empty_finishing_chunk(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    lmstudio.chat_script = content_script(["4", " (four)"], usage=(6, 2))
+    streamed = list(
+        client(shim).completions.create(
+            model=MODEL, prompt="2+2=", stream=True, stream_options={"include_usage": True}
+        )
+    )
+    assert [(c.choices[0].text, c.choices[0].finish_reason) for c in streamed if c.choices] == [
+        ("4", None),
+        (" (four)", None),
+        ("", "stop"),
+    ]
+    assert all(c.object == "text_completion" and c.model == MODEL for c in streamed)
+    zeros = [c.usage.total_tokens for c in streamed[:-1] if c.usage is not None]
+    assert zeros == [0, 0, 0], "with usage asked for, every chunk carries zeros first"
+    assert streamed[-1].usage is not None
+    assert (streamed[-1].usage.prompt_tokens, streamed[-1].usage.completion_tokens) == (6, 2)
+
+
+def test_a_suffix_is_refused_as_ollama_refuses_it_for_such_models(shim: str) -> None:
+    with pytest.raises(openai.BadRequestError) as raised:
+        client(shim).completions.create(model=MODEL, prompt="def f(", suffix="return x")
+    assert raised.value.body == {
+        "message": f'"{MODEL}" does not support insert',
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+
+
+def test_an_empty_prompt_loads_the_model(lmstudio: LMStudioDouble, shim: str) -> None:
+    loaded = client(shim).completions.create(model=MODEL, prompt="")
+    assert [(c.text, c.finish_reason) for c in loaded.choices] == [("", "load")]
+    assert lmstudio.chat_requests == []
 
 
 # --- responses ------------------------------------------------------------------------------

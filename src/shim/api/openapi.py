@@ -16,6 +16,7 @@ from shim.api.ollama.management import CopyIn, CreateIn, NamedIn
 from shim.api.ollama.pull import PullIn
 from shim.api.ollama.wire import ShowRequest
 from shim.api.openai.embeddings import EmbeddingsIn as OpenAIEmbeddingsIn
+from shim.api.openai.request_wire import ChatCompletionIn, CompletionIn
 from shim.api.routes import CONTROLLERS
 
 REQUEST_BODIES: dict[str, type] = {
@@ -30,6 +31,8 @@ REQUEST_BODIES: dict[str, type] = {
     "ollama.push": NamedIn,
     "ollama.pull": PullIn,
     "openai.embeddings": OpenAIEmbeddingsIn,
+    "openai.chat": ChatCompletionIn,
+    "openai.completions": CompletionIn,
 }
 RELAYED_BODY = {"type": "object", "properties": {"model": {"type": "string"}}}
 BLOB_BODY = {"type": "string", "format": "binary"}

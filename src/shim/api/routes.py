@@ -15,6 +15,7 @@ from shim.api.ollama.inference import InferenceController
 from shim.api.ollama.management import ManagementController
 from shim.api.ollama.pull import PullController
 from shim.api.openai.embeddings import OpenAIEmbeddingsController
+from shim.api.openai.inference import OpenAIInferenceController
 from shim.api.openai.models import OpenAIModelsController
 from shim.api.openai.relay import OpenAIRelayController
 from shim.api.ops.health import HealthController
@@ -26,6 +27,7 @@ CONTROLLERS: list[type[Controller]] = [
     ManagementController,
     PullController,
     OpenAIModelsController,
+    OpenAIInferenceController,
     OpenAIRelayController,
     OpenAIEmbeddingsController,
     HealthController,

@@ -1,4 +1,5 @@
-"""OpenAI-style POST routes relayed to LM Studio as they arrive, with only the model rewritten."""
+"""The Responses and Anthropic Messages routes, relayed to LM Studio as they arrive with only the
+model rewritten, until they are answered through the domain as the other routes are."""
 
 from __future__ import annotations
 
@@ -13,12 +14,7 @@ from shim.api.openai.errors import EXCEPTION_HANDLERS
 from shim.api.streamed import Streamed
 from shim.api.streaming import relay_pieces
 
-RELAYED_PATHS = [
-    "/v1/chat/completions",
-    "/v1/completions",
-    "/v1/responses",
-    "/v1/messages",
-]
+RELAYED_PATHS = ["/v1/responses", "/v1/messages"]
 
 
 class OpenAIRelayController(Controller):
