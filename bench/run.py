@@ -215,8 +215,8 @@ class Bench:
 
     async def fig6(self) -> None:
         stream, small = f.openai_chat(2000, True), f.openai_chat(8, False)
-        await self.streamed("6 /v1 relay 2000-chunk stream", stream, stream, with_peers=False)
-        await self.small("6 /v1 relay small stream:false", small, small, with_peers=False)
+        await self.streamed("6 /v1 chat 2000-chunk stream", stream, stream, with_peers=False)
+        await self.small("6 /v1 chat small stream:false", small, small, with_peers=False)
 
     async def fig7(self) -> None:
         """Figures 3 and 4 again with shim as two worker processes (CPU and RSS: all of them)."""

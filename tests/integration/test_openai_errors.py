@@ -146,6 +146,25 @@ def test_a_failure_mid_stream_is_one_last_error_event_the_client_raises(
     assert raised.value.message == message
 
 
+@pytest.mark.parametrize(
+    ("knob", "message"),
+    [
+        ("truncate_after", "LM Studio closed the stream before finishing the answer"),
+        ("abort_after", "LM Studio failed on /v1/chat/completions"),
+    ],
+)
+def test_a_stream_lm_studio_leaves_unfinished_ends_with_an_error_event(
+    lmstudio: LMStudioDouble, shim: str, knob: str, message: str
+) -> None:
+    lmstudio.chat_script = content_script(["a", "b", "c"])
+    setattr(lmstudio, knob, 2)
+    body = {"model": MODEL, "messages": HELLO, "stream": True}
+    events = httpx.post(shim + "/v1/chat/completions", json=body).text.split("\n\n")
+    assert events[0].startswith('data: {"id":"chatcmpl-')
+    assert events[-2].startswith('data: {"error":{"message":"' + message)
+    assert events[-1] == ""
+
+
 def test_a_failure_without_a_stream_is_a_502(lmstudio: LMStudioDouble, shim: str) -> None:
     lmstudio.chat_script = [*content_script(["partial"])[:2], error_event("boom")]
     error = chat_error(shim)
