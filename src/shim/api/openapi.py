@@ -34,7 +34,6 @@ REQUEST_BODIES: dict[str, type] = {
     "openai.chat": ChatCompletionIn,
     "openai.completions": CompletionIn,
 }
-RELAYED_BODY = {"type": "object", "properties": {"model": {"type": "string"}}}
 BLOB_BODY = {"type": "string", "format": "binary"}
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -87,6 +86,6 @@ def _operation(handler: HTTPRouteHandler, path: str, method: str) -> dict[str, A
 def _body_content(handler: HTTPRouteHandler, name: str) -> dict[str, Any]:
     if not takes_json(handler):
         return {"application/octet-stream": {"schema": BLOB_BODY}}
-    body = REQUEST_BODIES.get(name)
-    schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
+    # Every JSON body is a wire Struct of its dialect, listed above under the route's name.
+    schema = {"$ref": f"#/components/schemas/{REQUEST_BODIES[name].__name__}"}
     return {"application/json": {"schema": schema}}

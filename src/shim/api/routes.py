@@ -17,7 +17,6 @@ from shim.api.ollama.pull import PullController
 from shim.api.openai.embeddings import OpenAIEmbeddingsController
 from shim.api.openai.inference import OpenAIInferenceController
 from shim.api.openai.models import OpenAIModelsController
-from shim.api.openai.relay import OpenAIRelayController
 from shim.api.ops.health import HealthController
 
 CONTROLLERS: list[type[Controller]] = [
@@ -28,7 +27,6 @@ CONTROLLERS: list[type[Controller]] = [
     PullController,
     OpenAIModelsController,
     OpenAIInferenceController,
-    OpenAIRelayController,
     OpenAIEmbeddingsController,
     HealthController,
 ]

@@ -1,5 +1,5 @@
-"""NDJSON and SSE streams: failures after the first byte, and a shutdown past its grace
-period, told in-band as the stream's last line or event."""
+"""Streams of lines or events: failures after the first byte, and a shutdown past its grace
+period, told in-band as the stream's last line or event, in each dialect's words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import TypeVar
 
-import msgspec
 import structlog
 
 from shim.api.go_json import go_json
@@ -18,17 +17,11 @@ from shim.domain.errors import ShimError
 log = structlog.get_logger(__name__)
 
 NDJSON = "application/x-ndjson"
-EVENT_END = b"\n\n"
 Event = TypeVar("Event")
 
 
 def error_line(message: str) -> bytes:
     return go_json({"error": message}) + b"\n"
-
-
-def sse_error(message: str) -> bytes:
-    payload = {"error": {"message": message, "type": "api_error", "param": None, "code": None}}
-    return b"data: " + msgspec.json.encode(payload) + EVENT_END
 
 
 def ndjson_lines(
@@ -72,38 +65,6 @@ async def told_in_band(
                 yield tell("internal server error")
                 return
     log.info("stream.completed", writes=sent)
-
-
-async def relay_pieces(pieces: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
-    """Relay bytes untouched; a failure after the first byte ends the stream with an SSE error
-    event, after ending any event the failure left half-written."""
-    sent = 0
-    tail = EVENT_END
-    streams = open_streams()
-    async with aclosing(pieces):
-        with streams.writing():
-            try:
-                async for piece in pieces:
-                    yield piece
-                    sent += 1
-                    tail = (tail + piece)[-2:]
-            except asyncio.CancelledError:
-                if not _cut_at_shutdown(streams.cutting, sent):
-                    raise
-                yield _ended(tail) + sse_error(SHUTTING_DOWN)
-                return
-            except GeneratorExit:
-                log.info("relay.client_disconnected", pieces=sent)
-                raise
-            except ShimError as error:
-                log.warning("relay.failed", pieces=sent, error=error.message)
-                yield _ended(tail) + sse_error(error.message)
-                return
-    log.info("relay.completed", pieces=sent)
-
-
-def _ended(tail: bytes) -> bytes:
-    return b"" if tail == EVENT_END else EVENT_END
 
 
 def _cut_at_shutdown(cutting: bool, sent: int) -> bool:

@@ -24,7 +24,6 @@ from shim.api.dependencies import (
     CATALOG,
     CHAT_SERVICE,
     EMBEDDINGS,
-    PASSTHROUGH,
     PULLS,
     READINESS,
     SELECTOR,
@@ -55,7 +54,6 @@ def create_app(container: Container) -> ASGIApp:
             SELECTOR: container.selector,
             CHAT_SERVICE: container.chat_service,
             EMBEDDINGS: container.embeddings,
-            PASSTHROUGH: container.passthrough,
             ADMIN: container.admin,
             PULLS: container.pulls,
         }
