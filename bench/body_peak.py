@@ -34,7 +34,7 @@ def bodies(size: int) -> Iterator[tuple[str, str, bytes]]:
     messages = body(b'{"model":"m","messages":[', MESSAGE, size // len(MESSAGE), b"]}")
     yield "`messages`: small ones", "/api/chat", messages
     members = b",".join(b'"k%d":0' % index for index in range(size // 12))
-    yield "relayed: top-level members", "/v1/chat/completions", b'{"model":"m",' + members + b"}"
+    yield "`/v1`: top-level members", "/v1/chat/completions", b'{"model":"m",' + members + b"}"
     yield "one long string", "/api/chat", b'{"model":"m","prompt":"' + b"x" * size + b'"}'
 
 

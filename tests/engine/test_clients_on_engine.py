@@ -263,6 +263,47 @@ def test_openai_chat_with_a_tool(openai_client: openai.OpenAI) -> None:
     assert json.loads(call.function.arguments) == TOOL_ARGUMENTS
 
 
+def test_openai_chat_answers_as_ollama_would(openai_client: openai.OpenAI) -> None:
+    completion = openai_client.chat.completions.create(model=OLLAMA_MODEL, messages=HELLO)
+
+    assert (completion.model, completion.system_fingerprint) == (OLLAMA_MODEL, "fp_ollama")
+    assert completion.id.startswith("chatcmpl-")
+    assert completion.choices[0].message.content == GREETING
+    assert completion.choices[0].finish_reason == "stop"
+    assert completion.usage is not None
+    assert completion.usage.completion_tokens == 10
+
+
+def test_openai_tool_result_round_trip(openai_client: openai.OpenAI) -> None:
+    first = openai_client.chat.completions.create(
+        model=OLLAMA_MODEL, messages=ASK_WEATHER, tools=[WEATHER_TOOL], max_tokens=64
+    )
+    (call,) = first.choices[0].message.tool_calls or []
+    history = [
+        *ASK_WEATHER,
+        first.choices[0].message.model_dump(exclude_none=True),
+        {"role": "tool", "tool_call_id": call.id, "content": '{"sky": "sunny"}'},
+    ]
+
+    second = openai_client.chat.completions.create(
+        model=OLLAMA_MODEL, messages=history, tools=[WEATHER_TOOL], max_tokens=64
+    )
+
+    assert second.choices[0].message.content == TOOL_ACKNOWLEDGEMENT
+    assert second.choices[0].finish_reason == "stop"
+
+
+def test_openai_completion_goes_through_the_chat_template(openai_client: openai.OpenAI) -> None:
+    """As Ollama's /v1/completions: the prompt is a user turn, so the model greets."""
+    whole = openai_client.completions.create(model=OLLAMA_MODEL, prompt="Why is the sky blue?")
+    streamed = openai_client.completions.create(
+        model=OLLAMA_MODEL, prompt="Why is the sky blue?", stream=True
+    )
+
+    assert whole.choices[0].text == GREETING
+    assert "".join(chunk.choices[0].text for chunk in streamed) == GREETING
+
+
 def test_openai_embeddings(openai_client: openai.OpenAI) -> None:
     reply = openai_client.embeddings.create(
         model=OLLAMA_MODEL, input=["a cat sat on the mat", "Why is the sky blue?"]

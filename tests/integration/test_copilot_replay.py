@@ -212,8 +212,17 @@ def test_copilot_streams_an_answer_with_usage(lmstudio: LMStudioDouble, shim: st
     assert streamed.finish_reasons == ["stop"]
     assert streamed.usage == {"prompt_tokens": 40, "completion_tokens": 6, "total_tokens": 46}
     assert streamed.done
-    # Relayed untouched but for the model, which LM Studio knows by its key.
-    assert lmstudio.chat_requests[-1] == {**body, "model": MODEL}
+    # Translated as Ollama's /v1 layer reads it: the model by its LM Studio key, and neither
+    # `max_completion_tokens` nor `n`, which Ollama does not read (openai.go FromChatRequest).
+    assert lmstudio.chat_requests[-1] == {
+        "model": MODEL,
+        "messages": body["messages"],
+        "tools": TOOLS,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "temperature": 0.1,
+        "top_p": 1.0,
+    }
     assert "authorization" not in lmstudio.last_headers
 
 
@@ -225,11 +234,12 @@ def test_copilot_streams_a_tool_call(lmstudio: LMStudioDouble, shim: str) -> Non
         chosen = discover(http)[0]
         assert chosen.tools
         streamed = stream_chat(http, chat_body(chosen.id, chosen.context_window))
+    # Whole, in one chunk, its arguments as Ollama's Go writes the object: compact.
     assert streamed.calls == {
         0: {
             "id": "call_1",
             "name": "get_weather",
-            "arguments": '{"city": "Paris", "unit": "celsius"}',
+            "arguments": '{"city":"Paris","unit":"celsius"}',
         }
     }
     assert json.loads(streamed.calls[0]["arguments"]) == {"city": "Paris", "unit": "celsius"}

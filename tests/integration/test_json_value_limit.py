@@ -42,7 +42,7 @@ def test_commas_and_brackets_inside_strings_are_not_values(limited: str) -> None
     assert response.status_code == 200, response.text
 
 
-def test_the_relay_is_limited_in_openai_s_envelope(limited: str) -> None:
+def test_the_openai_dialect_is_limited_in_openai_s_envelope(limited: str) -> None:
     messages = ",".join(['{"role":"user","content":"hi"}'] * 400)
     body = f'{{"model":"{MODEL}","messages":[{messages}]}}'
     response = httpx.post(limited + "/v1/chat/completions", content=body)

@@ -1,8 +1,7 @@
-"""The LM Studio double's embeddings, download, relay and header-recording routes."""
+"""The LM Studio double's embeddings, download and header-recording routes."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
@@ -15,14 +14,6 @@ from tests.support.lmstudio_double import LMStudioDouble
 QWEN = "qwen3.6-35b-a3b-mtp"
 NOMIC = "text-embedding-nomic-embed-text-v1.5"
 GRANITE = "ibm/granite-4-micro"
-RESPONSE_EVENTS = [
-    "response.created",
-    *["response.output_text.delta"] * 2,
-    "response.output_text.done",
-    "response.completed",
-]
-MESSAGE_EVENTS = ["message_start", "content_block_start", *["content_block_delta"] * 2]
-MESSAGE_EVENTS += ["content_block_stop", "message_delta", "message_stop"]
 
 
 def post(lmstudio: LMStudioDouble, path: str, **body: Any) -> httpx.Response:
@@ -31,19 +22,6 @@ def post(lmstudio: LMStudioDouble, path: str, **body: Any) -> httpx.Response:
 
 def poll(lmstudio: LMStudioDouble, job_id: str) -> httpx.Response:
     return httpx.get(f"{lmstudio.url}/api/v1/models/download/status/{job_id}")
-
-
-def events(lmstudio: LMStudioDouble, path: str, **body: Any) -> list[tuple[str, dict[str, Any]]]:
-    request = {"model": QWEN, "stream": True, **body}
-    with httpx.stream("POST", lmstudio.url + path, json=request) as response:
-        assert response.status_code == 200
-        raw = response.read().decode()
-    assert "[DONE]" not in raw
-    pairs = []
-    for block in raw.strip().split("\n\n"):
-        name, data = block.split("\n")
-        pairs.append((name.removeprefix("event: "), json.loads(data.removeprefix("data: "))))
-    return pairs
 
 
 def test_embeddings_are_deterministic_text_dependent_and_not_normalised(
@@ -152,77 +130,11 @@ def test_downloads_are_missing_in_v0_mode(lmstudio: LMStudioDouble) -> None:
     assert lmstudio.download_requests == []
 
 
-def test_responses_non_stream_and_stream(lmstudio: LMStudioDouble) -> None:
-    body = post(lmstudio, "/v1/responses", model=QWEN, input="hi").json()
-    assert (body["id"][:5], body["object"]) == ("resp_", "response")
-    assert (body["status"], body["model"]) == ("completed", QWEN)
-    message = body["output"][0]
-    assert message["id"].startswith("msg_")
-    assert message["content"] == [{"type": "output_text", "text": "Hello!", "annotations": []}]
-    assert body["usage"] == {"input_tokens": 12, "output_tokens": 4, "total_tokens": 16}
-    pairs = events(lmstudio, "/v1/responses", input="hi")
-    assert [name for name, _ in pairs] == RESPONSE_EVENTS
-    assert all(payload["type"] == name for name, payload in pairs)
-    assert [payload["delta"] for _, payload in pairs[1:3]] == ["Hel", "lo!"]
-    assert pairs[-1][1]["response"]["output"][0]["content"][0]["text"] == "Hello!"
-    assert lmstudio.relay_requests[0] == ("/v1/responses", {"model": QWEN, "input": "hi"})
-
-
-def test_messages_non_stream_and_stream(lmstudio: LMStudioDouble) -> None:
-    body = post(lmstudio, "/v1/messages", model=QWEN, max_tokens=9, messages=[]).json()
-    assert body["id"].startswith("msg_")
-    del body["id"]
-    assert body == {
-        "type": "message",
-        "role": "assistant",
-        "model": QWEN,
-        "content": [{"type": "text", "text": "Hello!"}],
-        "stop_reason": "end_turn",
-        "stop_sequence": None,
-        "usage": {"input_tokens": 12, "output_tokens": 4},
-    }
-    pairs = events(lmstudio, "/v1/messages", max_tokens=9, messages=[])
-    assert [name for name, _ in pairs] == MESSAGE_EVENTS
-    assert [payload["delta"]["text"] for _, payload in pairs[2:4]] == ["Hel", "lo!"]
-    assert [path for path, _ in lmstudio.relay_requests] == ["/v1/messages"] * 2
-
-
-def test_relay_streams_use_the_stream_knobs(lmstudio: LMStudioDouble) -> None:
-    lmstudio.split_frames = True
-    with httpx.stream(
-        "POST", lmstudio.url + "/v1/messages", json={"model": QWEN, "stream": True}
-    ) as response:
-        reads = list(response.iter_raw())
-    assert max(len(read) for read in reads) <= 3
-    assert b"".join(reads).endswith(b'event: message_stop\ndata: {"type":"message_stop"}\n\n')
-
-
-def test_relay_refuses_models_as_chat_does(lmstudio: LMStudioDouble) -> None:
-    for path in ("/v1/responses", "/v1/messages"):
-        unknown = post(lmstudio, path, model="nope", input="x", stream=True)
-        assert unknown.status_code == 400
-        assert unknown.json()["error"]["code"] == "model_not_found"
-        embedding = post(lmstudio, path, model=NOMIC, input="x")
-        assert embedding.status_code == 404
-        assert embedding.json()["error"]["message"].endswith("Error: Model is not a LLM.")
-
-
-@pytest.mark.parametrize("api", ["v0", "openai"])
-def test_messages_exist_only_in_v1_mode(lmstudio: LMStudioDouble, api: str) -> None:
-    lmstudio.api = api
-    reply = post(lmstudio, "/v1/messages", model=QWEN, messages=[])
-    if api == "v0":
-        assert reply.status_code == 200
-        assert reply.json()["error"].startswith("Unexpected endpoint or method.")
-    else:
-        assert reply.status_code == 404
-    assert post(lmstudio, "/v1/responses", model=QWEN, input="hi").json()["status"] == "completed"
-    assert lmstudio.relay_requests[0][0] == "/v1/responses"
-
-
 def test_last_headers_of_inference_calls_only(lmstudio: LMStudioDouble) -> None:
     headers = {"Authorization": "Bearer client-secret", "X-Trace": "abc"}
-    httpx.post(lmstudio.url + "/v1/responses", json={"model": QWEN}, headers=headers)
+    httpx.post(
+        lmstudio.url + "/v1/embeddings", json={"model": NOMIC, "input": "a"}, headers=headers
+    )
     httpx.get(lmstudio.url + "/api/v1/models", headers={"X-Trace": "listing"})
     assert lmstudio.last_headers["authorization"] == "Bearer client-secret"
     assert lmstudio.last_headers["x-trace"] == "abc"

@@ -159,12 +159,12 @@ def test_a_full_queue_answers_busy_like_ollama(lmstudio: LMStudioDouble, start_s
         lines = streaming.iter_lines()  # kept: a dropped iterator closes the response
         next(lines)
         busy = httpx.post(url + "/api/chat", json=BODY)
-        relay = httpx.post(url + "/v1/chat/completions", json=BODY)
+        openai_busy = httpx.post(url + "/v1/chat/completions", json=BODY)
     assert (busy.status_code, busy.json()) == (
         503,
         {"error": "server busy, please try again.  maximum pending requests exceeded"},
     )
-    assert relay.status_code == 503
+    assert openai_busy.status_code == 503
     lmstudio.chunk_delay_seconds = 0
     assert httpx.post(url + "/api/chat", json={**BODY, "stream": False}).status_code == 200, (
         "the slot came back"

@@ -47,7 +47,7 @@ def test_embeddings(live_shim: str, live_models: list[dict[str, object]]) -> Non
     assert math.isclose(sum(v * v for v in vectors[0]), 1.0, rel_tol=1e-4)
 
 
-def test_openai_relay(live_shim: str, live_models: list[dict[str, object]]) -> None:
+def test_openai_chat(live_shim: str, live_models: list[dict[str, object]]) -> None:
     model = first_with(live_models, "completion")
     client = openai.OpenAI(base_url=live_shim + "/v1", api_key="unused", timeout=TIMEOUT)
     assert client.models.list().data
@@ -55,6 +55,7 @@ def test_openai_relay(live_shim: str, live_models: list[dict[str, object]]) -> N
         model=model, messages=[{"role": "user", "content": "Say hello."}], max_tokens=32
     )
     assert reply.choices
+    assert (reply.model, reply.system_fingerprint) == (model, "fp_ollama")
 
 
 def test_health(live_shim: str) -> None:

@@ -19,7 +19,6 @@ from litestar.types import Receive, Scope, Send
 
 from tests.support import lmstudio_extras as extras
 from tests.support import lmstudio_inference as inference
-from tests.support import lmstudio_relay as relay
 from tests.support.lmstudio_models import default_models, openai_listing, v0_listing
 from tests.support.sse_scripts import completion_script, content_script
 
@@ -66,7 +65,6 @@ class LMStudioDouble:
         self.download_requests: list[dict[str, Any]] = []
         self.download_jobs: dict[str, dict[str, Any]] = {}
         self.status_polls = 0
-        self.relay_requests: list[tuple[str, dict[str, Any]]] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -146,8 +144,6 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", "/v1/embeddings"): extras.embeddings,
     ("POST", "/api/v0/embeddings"): extras.embeddings,
     ("POST", "/api/v1/models/download"): extras.download,
-    ("POST", "/v1/responses"): relay.responses,
-    ("POST", "/v1/messages"): relay.messages,
 }
 
 TAIL_ROUTES: dict[tuple[str, str], TailHandler] = {
@@ -159,15 +155,13 @@ INFERENCE_HANDLERS: frozenset[Handler] = frozenset(
         inference.chat_completions,
         inference.completions,
         extras.embeddings,
-        relay.responses,
-        relay.messages,
     }
 )
 
 UNSERVED_PREFIXES: dict[str, tuple[str, ...]] = {
     "v1": (),
-    "v0": ("/api/v1/", "/v1/messages"),
-    "openai": ("/api/v1/", "/api/v0/", "/v1/messages"),
+    "v0": ("/api/v1/",),
+    "openai": ("/api/v1/", "/api/v0/"),
     "none": ("/",),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import string
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import msgspec
@@ -80,72 +80,6 @@ def completion_script(
     chunks = [{**envelope, "choices": [_choice(text=piece)]} for piece in pieces]
     chunks.append({**envelope, "choices": [_choice(text="", finish_reason=finish)]})
     return _finish_script(chunks, envelope, usage)
-
-
-def responses_script(
-    pieces: Sequence[str] = ("Hel", "lo!"),
-    *,
-    usage: tuple[int, int] = (12, 4),
-    model: str = DEFAULT_MODEL,
-) -> list[bytes]:
-    """A /v1/responses stream: named events, the last carrying the whole response, no [DONE]."""
-    text, item_id = "".join(pieces), _new_id("msg_")
-    started = {"id": _new_id("resp_"), "object": "response", "created_at": int(time.time())}
-    started |= {"status": "in_progress", "model": model, "output": [], "usage": None}
-    part = {"type": "output_text", "text": text, "annotations": []}
-    item = {"type": "message", "id": item_id, "status": "completed", "role": "assistant"}
-    prompt, completion = usage
-    tokens = {"input_tokens": prompt, "output_tokens": completion, "total_tokens": sum(usage)}
-    done = {
-        **started,
-        "status": "completed",
-        "output": [{**item, "content": [part]}],
-        "usage": tokens,
-    }
-    where: dict[str, Any] = {"item_id": item_id, "output_index": 0, "content_index": 0}
-    events: list[dict[str, Any]] = [{"type": "response.created", "response": started}]
-    events += [{"type": "response.output_text.delta", **where, "delta": piece} for piece in pieces]
-    events.append({"type": "response.output_text.done", **where, "text": text})
-    events.append({"type": "response.completed", "response": done})
-    return [named_frame({**event, "sequence_number": n}) for n, event in enumerate(events)]
-
-
-def messages_script(
-    pieces: Sequence[str] = ("Hel", "lo!"),
-    *,
-    usage: tuple[int, int] = (12, 4),
-    model: str = DEFAULT_MODEL,
-) -> list[bytes]:
-    """An Anthropic /v1/messages stream of one text block."""
-    prompt, completion = usage
-    message: dict[str, Any] = {
-        "id": _new_id("msg_"),
-        "type": "message",
-        "role": "assistant",
-        "model": model,
-    }
-    message |= {"content": [], "stop_reason": None, "stop_sequence": None}
-    message["usage"] = {"input_tokens": prompt, "output_tokens": 0}
-    block = {
-        "type": "content_block_start",
-        "index": 0,
-        "content_block": {"type": "text", "text": ""},
-    }
-    events: list[dict[str, Any]] = [{"type": "message_start", "message": message}, block]
-    events += [
-        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
-        for piece in pieces
-    ]
-    stop = {"stop_reason": "end_turn", "stop_sequence": None}
-    events.append({"type": "content_block_stop", "index": 0})
-    events.append({"type": "message_delta", "delta": stop, "usage": {"output_tokens": completion}})
-    events.append({"type": "message_stop"})
-    return [named_frame(event) for event in events]
-
-
-def named_frame(payload: dict[str, Any]) -> bytes:
-    """An SSE event named after its payload's `type`, as the Responses and Anthropic APIs send."""
-    return f"event: {payload['type']}\n".encode() + frame(payload)
 
 
 def error_event(message: str) -> bytes:

@@ -51,6 +51,11 @@ def test_the_tree_as_it_is_keeps_every_contract(tmp_path: Path) -> None:
         ("adapters/idle_watch.py", "import litestar", "shim.adapters.idle_watch -> litestar"),
         ("api/errors.py", "import shim.adapters.upstream_http", "shim.api.errors -> shim.adapters"),
         ("helpers.py", "import json", "shim.helpers"),
+        (
+            "api/openai/errors.py",
+            "import shim.api.ollama.wire",
+            "shim.api.openai is not allowed to import shim.api.ollama",
+        ),
     ],
     ids=[
         "domain-anyio",
@@ -61,6 +66,7 @@ def test_the_tree_as_it_is_keeps_every_contract(tmp_path: Path) -> None:
         "adapters-litestar",
         "api-adapters",
         "module-outside-layers",
+        "dialect-dialect",
     ],
 )
 def test_an_offending_import_breaks_a_contract(

@@ -1,5 +1,5 @@
 """Every JSON body is checked whole before its handler runs, whichever way the handler reads it:
-a relayed body is never decoded past its top level, and a decoder skips unknown fields unread."""
+a decoder skips unknown fields unread, and what no decoder reads must be checked too."""
 
 from __future__ import annotations
 

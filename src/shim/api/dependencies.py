@@ -11,7 +11,6 @@ from shim.api.server_info import ServerInfo
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
 from shim.domain.model_admin import ModelAdmin
-from shim.domain.passthrough import PassthroughService
 from shim.domain.ports import ModelCatalog, ModelSelector
 from shim.domain.pull import PullService
 
@@ -20,7 +19,6 @@ SELECTOR = "selector"
 SERVER_INFO = "server_info"
 CHAT_SERVICE = "chat_service"
 EMBEDDINGS = "embeddings"
-PASSTHROUGH = "passthrough"
 ADMIN = "admin"
 PULLS = "pulls"
 READINESS = "readiness"
@@ -29,7 +27,6 @@ CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
 ChatServiceDep = SkipValidation[ChatService]
 EmbeddingServiceDep = SkipValidation[EmbeddingService]
-PassthroughDep = SkipValidation[PassthroughService]
 ModelAdminDep = SkipValidation[ModelAdmin]
 PullServiceDep = SkipValidation[PullService]
 

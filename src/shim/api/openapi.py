@@ -16,6 +16,7 @@ from shim.api.ollama.management import CopyIn, CreateIn, NamedIn
 from shim.api.ollama.pull import PullIn
 from shim.api.ollama.wire import ShowRequest
 from shim.api.openai.embeddings import EmbeddingsIn as OpenAIEmbeddingsIn
+from shim.api.openai.request_wire import ChatCompletionIn, CompletionIn
 from shim.api.routes import CONTROLLERS
 
 REQUEST_BODIES: dict[str, type] = {
@@ -30,8 +31,9 @@ REQUEST_BODIES: dict[str, type] = {
     "ollama.push": NamedIn,
     "ollama.pull": PullIn,
     "openai.embeddings": OpenAIEmbeddingsIn,
+    "openai.chat": ChatCompletionIn,
+    "openai.completions": CompletionIn,
 }
-RELAYED_BODY = {"type": "object", "properties": {"model": {"type": "string"}}}
 BLOB_BODY = {"type": "string", "format": "binary"}
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -84,6 +86,6 @@ def _operation(handler: HTTPRouteHandler, path: str, method: str) -> dict[str, A
 def _body_content(handler: HTTPRouteHandler, name: str) -> dict[str, Any]:
     if not takes_json(handler):
         return {"application/octet-stream": {"schema": BLOB_BODY}}
-    body = REQUEST_BODIES.get(name)
-    schema = {"$ref": f"#/components/schemas/{body.__name__}"} if body else RELAYED_BODY
+    # Every JSON body is a wire Struct of its dialect, listed above under the route's name.
+    schema = {"$ref": f"#/components/schemas/{REQUEST_BODIES[name].__name__}"}
     return {"application/json": {"schema": schema}}

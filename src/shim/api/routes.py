@@ -1,17 +1,22 @@
-"""Every controller shim serves, in one list the app and the OpenAPI document share."""
+"""Every controller shim serves, in one list the app and the OpenAPI document share, and the
+error answers of the app itself: Ollama's, for routes no other dialect claims, and the router's
+plain text for paths nothing serves."""
 
 from __future__ import annotations
 
 from litestar import Controller
+from litestar.types import ExceptionHandlersMap
 
+from shim.api.errors import ROUTING_HANDLERS
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
+from shim.api.ollama.errors import EXCEPTION_HANDLERS as OLLAMA_HANDLERS
 from shim.api.ollama.inference import InferenceController
 from shim.api.ollama.management import ManagementController
 from shim.api.ollama.pull import PullController
 from shim.api.openai.embeddings import OpenAIEmbeddingsController
+from shim.api.openai.inference import OpenAIInferenceController
 from shim.api.openai.models import OpenAIModelsController
-from shim.api.openai.relay import OpenAIRelayController
 from shim.api.ops.health import HealthController
 
 CONTROLLERS: list[type[Controller]] = [
@@ -21,7 +26,12 @@ CONTROLLERS: list[type[Controller]] = [
     ManagementController,
     PullController,
     OpenAIModelsController,
-    OpenAIRelayController,
+    OpenAIInferenceController,
     OpenAIEmbeddingsController,
     HealthController,
 ]
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    **OLLAMA_HANDLERS,
+    **ROUTING_HANDLERS,
+}

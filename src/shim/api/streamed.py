@@ -15,8 +15,6 @@ from typing import Any
 from litestar import Request, Response
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-TEXT_CHARSET = "; charset=utf-8"
-
 
 def served(response: Response[bytes], request: Request[Any, Any, Any]) -> ASGIApp:
     """A whole answer, from a handler whose streamed answers are `Streamed`."""
@@ -29,9 +27,8 @@ class Streamed:
     ) -> None:
         self._chunks = chunks
         self._status = status
-        # As Litestar types its text answers, so the headers stay what they were.
-        text = media_type.startswith("text/") and "charset=" not in media_type
-        self._content_type = (media_type + TEXT_CHARSET if text else media_type).encode()
+        # As given, with no charset added: Ollama's streams say `text/event-stream` bare.
+        self._content_type = media_type.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         streaming = asyncio.current_task()

@@ -1,5 +1,5 @@
-"""NDJSON and SSE streams: failures after the first byte, and a shutdown past its grace
-period, told in-band as the stream's last line or event."""
+"""Streams of lines or events: failures after the first byte, and a shutdown past its grace
+period, told in-band as the stream's last line or event, in each dialect's words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import TypeVar
 
-import msgspec
 import structlog
 
 from shim.api.go_json import go_json
@@ -18,7 +17,6 @@ from shim.domain.errors import ShimError
 log = structlog.get_logger(__name__)
 
 NDJSON = "application/x-ndjson"
-EVENT_END = b"\n\n"
 Event = TypeVar("Event")
 
 
@@ -26,15 +24,20 @@ def error_line(message: str) -> bytes:
     return go_json({"error": message}) + b"\n"
 
 
-def sse_error(message: str) -> bytes:
-    payload = {"error": {"message": message, "type": "api_error", "param": None, "code": None}}
-    return b"data: " + msgspec.json.encode(payload) + EVENT_END
-
-
-async def ndjson_lines(
+def ndjson_lines(
     events: AsyncGenerator[Event, None], encode: Callable[[Event], bytes]
 ) -> AsyncGenerator[bytes, None]:
-    """Encode each event; once headers are out, an error can only be told in-band."""
+    """NDJSON, whose failures are told as one last `{"error": ...}` line."""
+    return told_in_band(events, encode, error_line)
+
+
+async def told_in_band(
+    events: AsyncGenerator[Event, None],
+    encode: Callable[[Event], bytes],
+    tell: Callable[[str], bytes],
+) -> AsyncGenerator[bytes, None]:
+    """Encode each event; once headers are out, an error can only be told in-band, as the
+    stream's last piece, which `tell` writes in the dialect's words."""
     sent = 0
     streams = open_streams()
     async with aclosing(events):
@@ -46,7 +49,7 @@ async def ndjson_lines(
             except asyncio.CancelledError:
                 if not _cut_at_shutdown(streams.cutting, sent):
                     raise
-                yield error_line(SHUTTING_DOWN)
+                yield tell(SHUTTING_DOWN)
                 return
             except GeneratorExit:
                 log.info("stream.client_disconnected", writes=sent)
@@ -55,45 +58,13 @@ async def ndjson_lines(
                 log.warning(
                     "stream.failed", writes=sent, error=error.message, kind=type(error).__name__
                 )
-                yield error_line(error.message)
+                yield tell(error.message)
                 return
             except Exception as error:
                 log.exception("stream.crashed", writes=sent, kind=type(error).__name__)
-                yield error_line("internal server error")
+                yield tell("internal server error")
                 return
     log.info("stream.completed", writes=sent)
-
-
-async def relay_pieces(pieces: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
-    """Relay bytes untouched; a failure after the first byte ends the stream with an SSE error
-    event, after ending any event the failure left half-written."""
-    sent = 0
-    tail = EVENT_END
-    streams = open_streams()
-    async with aclosing(pieces):
-        with streams.writing():
-            try:
-                async for piece in pieces:
-                    yield piece
-                    sent += 1
-                    tail = (tail + piece)[-2:]
-            except asyncio.CancelledError:
-                if not _cut_at_shutdown(streams.cutting, sent):
-                    raise
-                yield _ended(tail) + sse_error(SHUTTING_DOWN)
-                return
-            except GeneratorExit:
-                log.info("relay.client_disconnected", pieces=sent)
-                raise
-            except ShimError as error:
-                log.warning("relay.failed", pieces=sent, error=error.message)
-                yield _ended(tail) + sse_error(error.message)
-                return
-    log.info("relay.completed", pieces=sent)
-
-
-def _ended(tail: bytes) -> bytes:
-    return b"" if tail == EVENT_END else EVENT_END
 
 
 def _cut_at_shutdown(cutting: bool, sent: int) -> bool:

@@ -65,19 +65,6 @@ class Embedder(Protocol):
         """One vector per input, in order, as the backend computed them."""
 
 
-class RelayHead(msgspec.Struct, frozen=True):
-    status: int
-    content_type: str
-
-
-class OpenAIPassthrough(Protocol):
-    """Relays an OpenAI-style request to a backend that speaks it already."""
-
-    @abstractmethod
-    def relay(self, path: str, body: bytes) -> AsyncGenerator[RelayHead | bytes, None]:
-        """First the reply's head, then its body in pieces as they arrive."""
-
-
 class Alias(msgspec.Struct, frozen=True, kw_only=True):
     """A name of shim's own for a backend model, with defaults for its requests."""
 

@@ -24,17 +24,15 @@ from shim.api.dependencies import (
     CATALOG,
     CHAT_SERVICE,
     EMBEDDINGS,
-    PASSTHROUGH,
     PULLS,
     READINESS,
     SELECTOR,
     SERVER_INFO,
 )
-from shim.api.errors import EXCEPTION_HANDLERS
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
 from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
 from shim.api.request_context import AccessLog, RequestContextMiddleware
-from shim.api.routes import CONTROLLERS
+from shim.api.routes import CONTROLLERS, EXCEPTION_HANDLERS
 from shim.api.server_info import ServerInfo
 from shim.api.whole_body import WholeBodyMiddleware
 from shim.main.config import Settings
@@ -57,7 +55,6 @@ def create_app(container: Container) -> ASGIApp:
             SELECTOR: container.selector,
             CHAT_SERVICE: container.chat_service,
             EMBEDDINGS: container.embeddings,
-            PASSTHROUGH: container.passthrough,
             ADMIN: container.admin,
             PULLS: container.pulls,
         }
@@ -80,7 +77,7 @@ def create_app(container: Container) -> ASGIApp:
         route_handlers=CONTROLLERS,
         state=State({SERVER_INFO: server_info, READINESS: readiness}),
         dependencies=services.dependencies(),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         before_request=json_body_check(settings.max_json_values),
         lifespan=[container_lifespan(container, services, housekeeping)],
         cors_config=cors_config(settings.allowed_origins),

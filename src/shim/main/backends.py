@@ -10,13 +10,11 @@ from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.adapters.fake.downloader import FakeDownloader
 from shim.adapters.fake.embedder import FakeEmbedder
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
-from shim.adapters.fake.passthrough import FakePassthrough
 from shim.adapters.fake.streamer import FakeCompletionStreamer
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
-from shim.adapters.lmstudio.passthrough import LMStudioPassthrough
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
 from shim.adapters.upstream_http import LMStudioAddress, open_upstream
@@ -53,9 +51,6 @@ class LMStudioBackend(containers.DeclarativeContainer):
         client=http_client,
         idle_seconds=settings.provided.idle_timeout_seconds,
     )
-    passthrough = providers.Singleton(
-        LMStudioPassthrough, client=http_client, idle_seconds=settings.provided.idle_timeout_seconds
-    )
     embedder = providers.Singleton(LMStudioEmbedder, client=http_client)
     lifecycle = providers.Singleton(LMStudioModelLifecycle, client=http_client)
     downloader = providers.Singleton(
@@ -70,7 +65,6 @@ class FakeBackend(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     catalog = providers.Singleton(FakeModelCatalog)
     streamer = providers.Singleton(FakeCompletionStreamer, catalog=catalog)
-    passthrough = providers.Singleton(FakePassthrough, streamer=streamer)
     embedder = providers.Singleton(FakeEmbedder, catalog=catalog)
     lifecycle = providers.Singleton(FakeModelLifecycle, catalog=catalog)
     downloader = providers.Singleton(FakeDownloader, catalog=catalog)

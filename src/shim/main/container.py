@@ -17,7 +17,6 @@ from shim.domain.embedding import EmbeddingService
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
 from shim.domain.model_locks import ProcessModelLocks
-from shim.domain.passthrough import PassthroughService
 from shim.domain.ports import ModelChanges, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
@@ -91,12 +90,6 @@ class Container(containers.DeclarativeContainer):
     )
     embeddings = providers.Singleton(
         EmbeddingService, selector=selector, embedder=backend.embedder, gate=gate
-    )
-    passthrough = providers.Singleton(
-        PassthroughService,
-        selector=selector,
-        passthrough=backend.passthrough,
-        gate=gate,
     )
     admin = providers.Singleton(
         ModelAdmin,

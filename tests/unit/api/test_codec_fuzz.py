@@ -1,4 +1,4 @@
-"""Random JSON into every request decoder and codec: a result or InvalidRequest, nothing else."""
+"""Random JSON into every request decoder and codec: a result or a refusal, nothing else."""
 
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +14,12 @@ from shim.api.ollama.inference_wire import ChatIn, GenerateIn
 from shim.api.ollama.management import CreateIn, defaults_of
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
 from shim.api.ollama.wire import ShowRequest
+from shim.api.openai import request_codec as openai_codec
 from shim.api.openai.embeddings import EmbeddingsIn, texts_of
-from shim.domain.errors import InvalidRequest
+from shim.api.openai.request_wire import ChatCompletionIn, CompletionIn
+from shim.domain.errors import InvalidRequest, NotFound, Unsupported
+
+REFUSALS = (InvalidRequest, NotFound, Unsupported)
 
 scalars = (
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
@@ -27,12 +31,27 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
-ROLES = st.sampled_from(["user", "system", "assistant", "tool", "USER", "bogus", ""])
+ROLES = st.sampled_from(["user", "system", "assistant", "tool", "USER", "bogus", "developer", ""])
+IMAGE_URLS = st.sampled_from(
+    ["data:image/png;base64,iVBORw0KGgo=", "data:;base64,AAAA", "https://x/y.png", "data:x"]
+)
+PARTS = st.lists(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["text", "image_url", "input_audio", "video"])},
+        optional={
+            "text": json_values,
+            "image_url": IMAGE_URLS | st.fixed_dictionaries({"url": IMAGE_URLS}) | json_values,
+            "input_audio": st.fixed_dictionaries({"data": st.text(max_size=8)}) | json_values,
+        },
+    )
+    | json_values,
+    max_size=3,
+)
 messages = st.lists(
     st.fixed_dictionaries(
         {"role": ROLES},
         optional={
-            "content": json_values,
+            "content": PARTS | json_values,
             "images": st.lists(
                 st.sampled_from(["iVBORw0KGgo=", "not base64!", "data:image/png;base64,AAAA"])
                 | json_values,
@@ -64,6 +83,15 @@ requests = st.fixed_dictionaries(
         "input": json_values,
         "parameters": st.dictionaries(OPTION_NAMES, json_values, max_size=3) | json_values,
         "stream": json_values,
+        "stop": json_values,
+        "response_format": st.fixed_dictionaries(
+            {"type": st.sampled_from(["json_object", "json_schema", "text"]) | json_values},
+            optional={"json_schema": st.fixed_dictionaries({"schema": json_values})},
+        )
+        | json_values,
+        "reasoning_effort": st.sampled_from(["none", "low", "ultra", "huge"]) | json_values,
+        "reasoning": json_values,
+        "top_logprobs": json_values,
     },
 )
 
@@ -75,6 +103,8 @@ CASES: list[tuple[type, Decoder]] = [
     (EmbedIn, lambda asked: inputs_of(asked.input)),
     (CreateIn, defaults_of),
     (EmbeddingsIn, lambda asked: texts_of(asked.input)),
+    (ChatCompletionIn, openai_codec.chat_to_domain),
+    (CompletionIn, openai_codec.completion_to_domain),
 ]
 
 
@@ -84,7 +114,7 @@ CASES: list[tuple[type, Decoder]] = [
 def test_random_bodies_decode_or_fail_cleanly(wire: type, codec: Decoder, body: Any) -> None:
     try:
         codec(decode_body(msgspec.json.encode(body), wire))
-    except InvalidRequest as refused:
+    except REFUSALS as refused:
         outcome = refused.message
     else:
         outcome = "accepted"
@@ -102,7 +132,7 @@ def test_bytes_spliced_into_bodies_fail_cleanly(
     at = cut % (len(encoded) + 1)
     try:
         codec(decode_body(encoded[:at] + junk + encoded[at:], wire))
-    except InvalidRequest as refused:
+    except REFUSALS as refused:
         outcome = refused.message
     else:
         outcome = "accepted"

@@ -7,7 +7,8 @@ import struct
 
 import pytest
 
-from shim.api.ollama.images import image_from_base64, sniff_mime_type
+from shim.api.image_types import sniff_mime_type
+from shim.api.ollama.images import image_from_base64
 from shim.domain.completion import Image
 from shim.domain.errors import InvalidRequest
 

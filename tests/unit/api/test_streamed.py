@@ -84,11 +84,11 @@ async def test_a_cancellation_from_elsewhere_still_propagates() -> None:
         await sending
 
 
-async def test_text_types_carry_their_charset_and_the_status_is_kept() -> None:
+async def test_the_media_type_is_sent_as_given_and_the_status_is_kept() -> None:
     async def pieces() -> AsyncGenerator[bytes, None]:
         yield b"data: {}\n\n"
 
     client = Client()
     await serve(Streamed(pieces(), "text/event-stream", 201), client)
     assert client.sent[0]["status"] == 201
-    assert dict(client.sent[0]["headers"])[b"content-type"] == b"text/event-stream; charset=utf-8"
+    assert dict(client.sent[0]["headers"])[b"content-type"] == b"text/event-stream"

@@ -1,4 +1,4 @@
-"""In-band endings of NDJSON and SSE streams: errors, and shim's own cut at shutdown."""
+"""In-band endings of streams: errors, and shim's own cut at shutdown, in each dialect's words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 import pytest
 
 from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
-from shim.api.streaming import ndjson_lines, relay_pieces
+from shim.api.streaming import ndjson_lines, told_in_band
 from shim.domain.errors import UpstreamError
 
 pytestmark = pytest.mark.anyio
@@ -51,6 +51,23 @@ async def test_a_stream_cut_at_shutdown_ends_with_one_error_line() -> None:
     assert len(streams) == 0
 
 
+async def test_a_failure_is_told_in_the_dialects_words_and_ends_the_stream() -> None:
+    def tell(message: str) -> bytes:
+        return b"data: " + message.encode() + b"\n\n"
+
+    stream = told_in_band(fails_after(b"a", b"b"), lambda p: b"<" + p + b">", tell)
+    assert await written(stream, OpenStreams()) == [b"<a>", b"<b>", b"data: LM Studio stalled\n\n"]
+
+
+async def test_a_stream_cut_at_shutdown_is_told_in_the_dialects_words() -> None:
+    streams = OpenStreams()
+    stream = told_in_band(waits_after(b"a"), bytes, lambda message: message.upper().encode())
+    task = asyncio.create_task(written(stream, streams))
+    await asyncio.sleep(0.05)
+    streams.cut()
+    assert await asyncio.wait_for(task, 5) == [b"a", b"SHIM IS SHUTTING DOWN"]
+
+
 async def test_a_cancellation_that_is_not_shims_own_still_propagates() -> None:
     streams = OpenStreams()
     task = asyncio.create_task(
@@ -60,35 +77,3 @@ async def test_a_cancellation_that_is_not_shims_own_still_propagates() -> None:
     task.cancel()  # a client that left, or the server's own hard stop
     with pytest.raises(asyncio.CancelledError):
         await task
-
-
-async def test_an_sse_failure_mid_event_ends_the_partial_event_before_the_error() -> None:
-    pieces = await written(
-        relay_pieces(fails_after(b'data: {"a":1}\n\n', b'data: {"choi')), OpenStreams()
-    )
-    body = b"".join(pieces)
-    events = body.split(b"\n\n")
-    assert events[0] == b'data: {"a":1}'
-    assert events[1] == b'data: {"choi', "the half-written event is ended on its own"
-    assert events[2].startswith(b'data: {"error":{"message":"LM Studio stalled"')
-    assert body.endswith(b"\n\n")
-
-
-async def test_an_sse_failure_between_events_adds_only_the_error_event() -> None:
-    pieces = await written(relay_pieces(fails_after(b'data: {"a":1}\n\n')), OpenStreams())
-    assert b"".join(pieces).split(b"\n\n")[:2] == [
-        b'data: {"a":1}',
-        b'data: {"error":{"message":"LM Studio stalled","type":"api_error","param":null,"code":null}}',
-    ]
-
-
-async def test_an_sse_stream_cut_at_shutdown_ends_with_an_error_event() -> None:
-    streams = OpenStreams()
-    task = asyncio.create_task(written(relay_pieces(waits_after(b"data: {}\n\n", b"da")), streams))
-    await asyncio.sleep(0.05)
-    streams.cut()
-    body = b"".join(await asyncio.wait_for(task, 5))
-    assert body.endswith(
-        b'"message":"shim is shutting down","type":"api_error","param":null,"code":null}}\n\n'
-    )
-    assert b"da\n\ndata: {" in body

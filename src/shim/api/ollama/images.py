@@ -5,16 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 
+from shim.api.image_types import sniff_mime_type
 from shim.domain.completion import Image
 from shim.domain.errors import InvalidRequest
-
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-)
 
 
 def image_from_base64(text: str) -> Image:
@@ -26,12 +19,3 @@ def image_from_base64(text: str) -> Image:
     except (binascii.Error, ValueError) as error:
         raise InvalidRequest(f"illegal base64 data in image: {error}") from None
     return Image(mime_type=sniff_mime_type(raw), base64=payload)
-
-
-def sniff_mime_type(raw: bytes) -> str:
-    for signature, mime_type in SIGNATURES:
-        if raw.startswith(signature):
-            return mime_type
-    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
-        return "image/webp"
-    return "application/octet-stream"

@@ -13,7 +13,8 @@ from litestar.params import RawBody
 
 from shim.api.decoding import decode_body
 from shim.api.dependencies import EmbeddingServiceDep
-from shim.api.go_json import json_response
+from shim.api.openai.errors import EXCEPTION_HANDLERS
+from shim.api.openai.json_answer import json_answer
 from shim.domain.errors import InvalidRequest
 
 ENCODINGS = ("float", "base64")
@@ -45,6 +46,8 @@ class EmbeddingListOut(msgspec.Struct):
 
 
 class OpenAIEmbeddingsController(Controller):
+    exception_handlers = EXCEPTION_HANDLERS
+
     @post("/v1/embeddings", name="openai.embeddings", status_code=200)
     async def embed(self, body: RawBody, embeddings: EmbeddingServiceDep) -> Response[bytes]:
         asked = decode_body(body, EmbeddingsIn)
@@ -61,7 +64,7 @@ class OpenAIEmbeddingsController(Controller):
             for index, vector in enumerate(found.vectors)
         ]
         usage = UsageOut(prompt_tokens=tokens, total_tokens=tokens)
-        return json_response(
+        return json_answer(
             EmbeddingListOut(object="list", data=data, model=asked.model, usage=usage)
         )
 

@@ -1,4 +1,5 @@
-"""`GET /v1/models` lists shim's catalog under Ollama's names, as Ollama's `/v1` layer does."""
+"""`GET /v1/models` and `/v1/models/{id}`: shim's catalog under Ollama's names, as Ollama's `/v1`
+layer answers them (openai.go `ToListCompletion`, `ToModel`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
 from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
-from shim.api.go_json import json_response
+from shim.api.openai.errors import EXCEPTION_HANDLERS
+from shim.api.openai.json_answer import json_answer
 from shim.api.openai.wire import ModelList, ModelObject
+from shim.domain.errors import ModelNotFound
 from shim.domain.models import ModelRecord
 from shim.domain.names import ollama_name
 
@@ -26,6 +29,8 @@ def model_object(record: ModelRecord, name: str, fallback_time: datetime) -> Mod
 
 
 class OpenAIModelsController(Controller):
+    exception_handlers = EXCEPTION_HANDLERS
+
     @get("/v1/models", name="openai.models")
     async def list_models(
         self, request: Request[Any, Any, Any], catalog: CatalogDep
@@ -33,12 +38,16 @@ class OpenAIModelsController(Controller):
         records = await catalog.list_models()
         started_at = server_info_of(request).started_at
         data = [model_object(r, ollama_name(r.key), started_at) for r in records]
-        return json_response(ModelList(object="list", data=data))
+        return json_answer(ModelList(object="list", data=data or None))
 
     @get("/v1/models/{model_id:path}", name="openai.model")
     async def retrieve_model(
         self, request: Request[Any, Any, Any], model_id: FromPath[str], selector: SelectorDep
     ) -> Response[bytes]:
         name = model_id.lstrip("/")
-        record = await selector.resolve(name)
-        return json_response(model_object(record, name, server_info_of(request).started_at))
+        try:
+            record = await selector.resolve(name)
+        except ModelNotFound:
+            # Ollama answers through /api/show, which names the model in its normalised form.
+            raise ModelNotFound(ollama_name(name)) from None
+        return json_answer(model_object(record, name, server_info_of(request).started_at))

@@ -1,4 +1,4 @@
-"""OpenAI's model list and error envelope, as Ollama's `/v1` layer writes them."""
+"""OpenAI's model list and error envelope, as Ollama's `/v1` layer writes them (openai.go)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ class ModelObject(msgspec.Struct):
 
 class ModelList(msgspec.Struct):
     object: str
-    data: list[ModelObject]
+    data: list[ModelObject] | None  # Go's nil slice: `null` when there are no models
 
 
 class ErrorDetail(msgspec.Struct):
@@ -26,10 +26,3 @@ class ErrorDetail(msgspec.Struct):
 
 class ErrorEnvelope(msgspec.Struct):
     error: ErrorDetail
-
-
-ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error"}
-
-
-def error_envelope(message: str, status: int) -> ErrorEnvelope:
-    return ErrorEnvelope(ErrorDetail(message=message, type=ERROR_TYPES.get(status, "api_error")))
