@@ -14,13 +14,14 @@ from shim.domain.aliases import AliasingCatalog
 from shim.domain.catalog import CachedModelCatalog, UnsharedChanges
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.hosts import BackendHealth
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.ports import ModelChanges, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
-from shim.main.backends import BACKENDS
+from shim.main.backends import backend_for
 from shim.main.config import Settings
 from shim.main.readiness import Readiness
 
@@ -53,7 +54,7 @@ def log_unapplied(error: Exception) -> None:
 
 def build_container(settings: Settings) -> Container:
     """The container for `settings`, over the one backend they name."""
-    return Container(settings=settings, backend=BACKENDS[settings.backend](settings=settings))
+    return Container(settings=settings, backend=backend_for(settings)(settings=settings))
 
 
 class Container(containers.DeclarativeContainer):
@@ -102,3 +103,4 @@ class Container(containers.DeclarativeContainer):
         downloader=backend.downloader,
         on_models_changed=catalog.provided.invalidate,
     )
+    health = providers.Singleton(BackendHealth, catalog=catalog, hosts=backend.hosts)
