@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import msgspec
 
 from shim.domain.errors import UpstreamError
-from shim.domain.ports import BackendHosts, ModelCatalog
+from shim.domain.ports import BackendHosts, ModelCatalog, ModelChanges
 
 
 class HostStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -26,6 +26,24 @@ class OneBackend(BackendHosts):
 
     def statuses(self) -> Sequence[HostStatus]:
         return ()
+
+    def revision(self) -> Hashable:
+        return None
+
+
+class HostAwareChanges(ModelChanges):
+    """Word of model changes that also changes when a host goes down or comes back: its models
+    leave or rejoin the catalog then, and a cached list must not outlive that."""
+
+    def __init__(self, changes: ModelChanges, hosts: BackendHosts) -> None:
+        self._changes = changes
+        self._hosts = hosts
+
+    def announce(self) -> None:
+        self._changes.announce()
+
+    def revision(self) -> Hashable:
+        return (self._changes.revision(), self._hosts.revision())
 
 
 class BackendReport(msgspec.Struct, frozen=True, kw_only=True):

@@ -135,3 +135,7 @@ class BackendHosts(Protocol):
     @abstractmethod
     def statuses(self) -> Sequence[HostStatus]:
         """Every host in the order Settings list them; empty for a backend of one host."""
+
+    @abstractmethod
+    def revision(self) -> Hashable:
+        """Cheap to ask, and different once a host has gone down or come back."""

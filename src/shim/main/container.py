@@ -14,7 +14,7 @@ from shim.domain.aliases import AliasingCatalog
 from shim.domain.catalog import CachedModelCatalog, UnsharedChanges
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
-from shim.domain.hosts import BackendHealth
+from shim.domain.hosts import BackendHealth, HostAwareChanges
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
 from shim.domain.model_locks import ProcessModelLocks
@@ -68,7 +68,11 @@ class Container(containers.DeclarativeContainer):
             AliasingCatalog, source=backend.catalog, store=backend.alias_store
         ),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
-        changes=providers.Singleton(model_changes_for, settings),
+        changes=providers.Singleton(
+            HostAwareChanges,
+            changes=providers.Singleton(model_changes_for, settings),
+            hosts=backend.hosts,
+        ),
     )
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases

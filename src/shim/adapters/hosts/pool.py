@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from shim.adapters.hosts.host import BackendHost
 from shim.domain.errors import UpstreamError, UpstreamUnavailable
@@ -17,6 +17,9 @@ class HostPool(BackendHosts):
 
     def statuses(self) -> Sequence[HostStatus]:
         return [host.status() for host in self.hosts]
+
+    def revision(self) -> Hashable:
+        return tuple(host.up for host in self.hosts)
 
     def reachable(self) -> list[BackendHost]:
         """The hosts that are up; every host when none is, as nothing is lost by asking."""
