@@ -3,11 +3,14 @@ stops it and starts it again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 
 import uvicorn
 
+from shim.adapters.hosts.pool import HostPool
+from shim.main.config import Settings
+from shim.main.host_pool import open_host_pool
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.servers import free_port, serve_config
 
@@ -51,3 +54,17 @@ def double_hosts(count: int) -> Iterator[list[DoubleHost]]:
 
 def urls_of(hosts: list[DoubleHost]) -> str:
     return ",".join(host.url for host in hosts)
+
+
+@asynccontextmanager
+async def host_pool(*urls: str) -> AsyncIterator[HostPool]:
+    """The several-hosts backend's pool over these URLs, as shim composes it, with its
+    background checks out of the way."""
+    settings = Settings(
+        lmstudio_url=",".join(urls),
+        lmstudio_check_seconds=3600,
+        idle_timeout_seconds=5,
+        download_poll_seconds=0.001,
+    )
+    async with asynccontextmanager(open_host_pool)(settings) as pool:
+        yield pool

@@ -7,7 +7,7 @@ from shim.adapters.hosts.lifecycle import RoutedDownloader, RoutedLifecycle
 from shim.adapters.hosts.pool import HostPool
 from shim.adapters.hosts.routed import RoutedEmbedder, RoutedStreamer
 from shim.domain.completion import ChatMessage, CompletionRequest, Finish
-from shim.domain.errors import UpstreamUnavailable
+from shim.domain.errors import UpstreamRejected, UpstreamUnavailable
 from shim.domain.models import LoadedInstance, ModelRecord
 from tests.support.fake_hosts import FakeHost
 
@@ -91,8 +91,19 @@ async def test_routing_skips_hosts_that_are_down() -> None:
     assert [host.url for host in pool.candidates("chat")] == ["http://b"]
     b.switch(False)
     await pool.check_all()
-    with pytest.raises(UpstreamUnavailable, match="no LM Studio host that has chat is up"):
+    with pytest.raises(UpstreamUnavailable, match="no LM Studio host is up to serve chat"):
         pool.candidates("chat")
+
+
+async def test_a_model_no_host_listed_goes_to_the_first_up_host_to_answer_for_itself() -> None:
+    a, b = FakeHost("http://a", [only("other")]), FakeHost("http://b", [only("other")])
+    pool = HostPool([a.host, b.host])
+    await listed(pool)
+    with b.host.busy():
+        assert [host.url for host in pool.candidates("new")] == ["http://a", "http://b"]
+    with pytest.raises(UpstreamRejected, match="Invalid model identifier"):
+        await run(RoutedStreamer(pool), model="new")
+    assert b.streamer.opened == 0, "a refusal is an answer: nothing is sent elsewhere"
 
 
 async def test_a_stream_goes_to_the_routed_host_and_counts_while_it_runs() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
+from shim.adapters.hosts.failover import none_reached, passed_over
 from shim.adapters.hosts.pool import HostPool
 from shim.domain.errors import UpstreamUnavailable
 from shim.domain.models import ModelRecord
@@ -23,7 +24,7 @@ class RoutedLifecycle(ModelLifecycle):
     async def load(
         self, model: ModelRecord, *, keep_alive_seconds: float | None, context_length: int | None
     ) -> None:
-        unreachable: UpstreamUnavailable | None = None
+        unreachable: list[str] = []
         for host in self._pool.candidates(model.upstream_key):
             own = host.model(model.upstream_key) or model
             try:
@@ -32,10 +33,8 @@ class RoutedLifecycle(ModelLifecycle):
                 )
                 return
             except UpstreamUnavailable as error:
-                host.mark_down(error)
-                unreachable = error
-        if unreachable is not None:
-            raise unreachable
+                unreachable.append(passed_over(host, error))
+        raise none_reached(unreachable)
 
     async def unload(self, model: ModelRecord) -> None:
         for host in self._pool.hosts:

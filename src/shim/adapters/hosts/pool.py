@@ -28,10 +28,12 @@ class HostPool(BackendHosts):
 
     def candidates(self, key: str) -> list[BackendHost]:
         """Up hosts that have the model: those with it loaded first, then the least busy, then
-        in the order Settings list them."""
-        having = [host for host in self.hosts if host.up and host.model(key) is not None]
-        if not having:
-            raise UpstreamUnavailable(f"no LM Studio host that has {key} is up")
+        in the order Settings list them. When none listed it, every up host in that order: the
+        model may be new since the last listing, and a host that lacks it says so itself."""
+        up = [host for host in self.hosts if host.up]
+        if not up:
+            raise UpstreamUnavailable(f"no LM Studio host is up to serve {key}")
+        having = [host for host in up if host.model(key) is not None] or up
         order = {host.url: index for index, host in enumerate(self.hosts)}
         return sorted(
             having, key=lambda host: (not host.has_loaded(key), host.in_flight, order[host.url])
