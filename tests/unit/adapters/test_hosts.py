@@ -9,6 +9,7 @@ from shim.adapters.hosts.routed import RoutedEmbedder, RoutedStreamer
 from shim.domain.completion import ChatMessage, CompletionRequest, Finish
 from shim.domain.errors import UpstreamRejected, UpstreamUnavailable
 from shim.domain.models import LoadedInstance, ModelRecord
+from shim.domain.ports import ModelCatalog
 from tests.support.fake_hosts import FakeHost
 
 pytestmark = pytest.mark.anyio
@@ -201,3 +202,19 @@ async def test_a_pull_goes_to_the_first_host_that_is_up() -> None:
     assert steps[-1] == "completed"
     assert [m.key for m in b.catalog.models] == ["fake/granite-micro"]
     assert a.catalog.models == ()
+
+
+class BrokenCatalog(ModelCatalog):
+    async def list_models(self) -> list[ModelRecord]:
+        raise RuntimeError("a bug in a catalog")
+
+
+async def test_a_check_that_breaks_marks_its_host_down_and_spares_the_others() -> None:
+    a, b = FakeHost("http://a", [chat()]), FakeHost("http://b", [chat()])
+    a.host.adapters = a.host.adapters._replace(catalog=BrokenCatalog())
+    pool = HostPool([a.host, b.host])
+    await pool.check_all()
+    assert [(s.up, s.error) for s in pool.statuses()] == [
+        (False, "checking http://a failed: a bug in a catalog"),
+        (True, None),
+    ]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Hashable, Sequence
 
+import structlog
+
 from shim.adapters.hosts.host import BackendHost
 from shim.domain.errors import UpstreamError, UpstreamUnavailable
 from shim.domain.hosts import HostStatus
 from shim.domain.ports import BackendHosts
+
+log = structlog.get_logger(__name__)
 
 
 class HostPool(BackendHosts):
@@ -61,3 +65,6 @@ async def _check(host: BackendHost) -> None:
         await host.refresh()
     except UpstreamError:
         return  # refresh marked it down and logged why
+    except Exception as error:  # a fault of one host's check must not end every host's checks
+        log.exception("host.check_failed", host=host.url)
+        host.mark_down(UpstreamError(f"checking {host.url} failed: {error}"))
