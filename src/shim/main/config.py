@@ -81,7 +81,8 @@ def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = 
     if not settings.state_dir:
         settings = msgspec.structs.replace(settings, state_dir=default_state_dir(environ))
     if settings.lmstudio_proxy is None:
-        proxy = proxy_for(settings.lmstudio_url, environ)
+        # One proxy for every host: the one the variables name for the first.
+        proxy = proxy_for(settings.lmstudio_url.split(",")[0], environ)
         settings = msgspec.structs.replace(settings, lmstudio_proxy=proxy)
     _check(settings, sources)
     return settings

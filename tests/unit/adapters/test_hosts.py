@@ -39,8 +39,16 @@ async def test_a_model_on_several_hosts_is_one_entry_naming_them_all() -> None:
     models = {model.key: model for model in await listed(HostPool([a.host, b.host]))}
     assert sorted(models) == ["a-only", "chat"]
     assert models["chat"].hosts == ("http://a", "http://b")
-    assert models["chat"].is_loaded, "loaded on b, so /api/ps shows it"
+    assert models["chat"].loaded_instances == LOADED, "loaded on b, so /api/ps shows it"
     assert models["a-only"].hosts == ("http://a",)
+
+
+async def test_a_model_loaded_on_two_hosts_shows_its_instance_once() -> None:
+    second = LoadedInstance(instance_id="chat:2", context_length=8192)
+    a = FakeHost("http://a", [chat(True)])
+    b = FakeHost("http://b", [ModelRecord(key="chat", loaded_instances=(*LOADED, second))])
+    [model] = await listed(HostPool([a.host, b.host]))
+    assert model.loaded_instances == (*LOADED, second)
 
 
 async def test_a_host_down_leaves_the_catalog_and_the_others_still_serve() -> None:

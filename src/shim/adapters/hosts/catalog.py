@@ -9,13 +9,14 @@ import msgspec
 from shim.adapters.hosts.host import BackendHost
 from shim.adapters.hosts.pool import HostPool
 from shim.domain.errors import UpstreamError, UpstreamUnavailable
-from shim.domain.models import ModelRecord
+from shim.domain.models import LoadedInstance, ModelRecord
 from shim.domain.ports import ModelCatalog
 
 
 class UnionCatalog(ModelCatalog):
     """A model on several hosts is one entry: the first host's description (in Settings order),
-    every host's loaded instances, and the hosts that serve it in `hosts`."""
+    every host's loaded instances (once per instance id), and the hosts that serve it in
+    `hosts`."""
 
     def __init__(self, pool: HostPool) -> None:
         self._pool = pool
@@ -49,6 +50,14 @@ def _union(answered: list[tuple[BackendHost, list[ModelRecord]]]) -> list[ModelR
             merged[model.key] = msgspec.structs.replace(
                 seen,
                 hosts=(*seen.hosts, host.url),
-                loaded_instances=seen.loaded_instances + model.loaded_instances,
+                loaded_instances=_joined(seen.loaded_instances, model.loaded_instances),
             )
     return list(merged.values())
+
+
+def _joined(
+    seen: tuple[LoadedInstance, ...], more: tuple[LoadedInstance, ...]
+) -> tuple[LoadedInstance, ...]:
+    """Instances by the same id on two hosts show once, as /api/ps shows a model once."""
+    ids = {instance.instance_id for instance in seen}
+    return seen + tuple(instance for instance in more if instance.instance_id not in ids)
