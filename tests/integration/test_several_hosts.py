@@ -4,7 +4,9 @@ the host back once it answers again."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import copy
+import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -98,6 +100,32 @@ def test_a_host_killed_mid_run_is_failed_over_and_leaves_the_catalog(
     assert sum(chats([hosts[0], hosts[2]])) == 3
     assert host_states(shim) == ["up", "down", "up"], "the refused connection marked it down"
     assert NOMIC + ":latest" not in tags(shim)
+
+
+def test_a_host_stopping_mid_stream_finishes_it_while_new_requests_go_elsewhere(
+    hosts: list[DoubleHost], start_shim
+) -> None:
+    shim = start_shim(lmstudio_url=urls_of(hosts), lmstudio_check_seconds=3600)
+    hosts[1].double.chunk_delay_seconds = 0.2
+    client = ollama.Client(host=shim)
+    stream = client.chat(model=QWEN, messages=HELLO, stream=True)
+    pieces = [next(stream).message.content]
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        stopping = pool.submit(hosts[1].stop)  # returns once the stream it serves has ended
+        eventually(lambda: refuses(hosts[1].port))
+        assert client.chat(model=QWEN, messages=HELLO).message.content == "Hello!"
+        pieces += [chunk.message.content for chunk in stream]
+        stopping.result()
+    assert "".join(pieces) == "Hello!"
+    assert chats(hosts) == [1, 1, 0], "the stream ran once, the new request on another host"
+
+
+def refuses(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
 
 
 def test_a_stream_cut_by_its_host_is_not_run_again_on_another(
