@@ -88,6 +88,22 @@ def test_requests_go_to_the_host_with_the_model_loaded_or_the_only_one_with_it(
     assert [len(h.double.embedding_requests) for h in hosts] == [0, 1, 0]
 
 
+def test_among_hosts_with_the_model_loaded_the_least_busy_gets_the_request(
+    hosts: list[DoubleHost], start_shim
+) -> None:
+    for host in hosts:
+        host.double.models = [model(QWEN_MOE, loaded=True)]
+    hosts[0].double.chunk_delay_seconds = 0.2
+    shim = start_shim(lmstudio_url=urls_of(hosts))
+    client = ollama.Client(host=shim)
+    stream = client.chat(model=QWEN, messages=HELLO, stream=True)
+    next(stream)  # a's answer is under way
+    assert chats(hosts) == [1, 0, 0]
+    client.chat(model=QWEN, messages=HELLO)
+    assert chats(hosts) == [1, 1, 0], "a is busy, b is next in the list"
+    assert "".join(chunk.message.content for chunk in stream) == "!"
+
+
 def test_a_host_killed_mid_run_is_failed_over_and_leaves_the_catalog(
     hosts: list[DoubleHost], start_shim
 ) -> None:

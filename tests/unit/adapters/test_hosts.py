@@ -3,6 +3,7 @@
 import pytest
 
 from shim.adapters.hosts.catalog import UnionCatalog
+from shim.adapters.hosts.host import HostAdapters
 from shim.adapters.hosts.lifecycle import RoutedDownloader, RoutedLifecycle
 from shim.adapters.hosts.pool import HostPool
 from shim.adapters.hosts.routed import RoutedEmbedder, RoutedStreamer
@@ -219,7 +220,7 @@ class BrokenCatalog(ModelCatalog):
 
 async def test_a_check_that_breaks_marks_its_host_down_and_spares_the_others() -> None:
     a, b = FakeHost("http://a", [chat()]), FakeHost("http://b", [chat()])
-    a.host.adapters = a.host.adapters._replace(catalog=BrokenCatalog())
+    a.host.adapters = HostAdapters(BrokenCatalog(), *a.host.adapters[1:])
     pool = HostPool([a.host, b.host])
     await pool.check_all()
     assert [(s.up, s.error) for s in pool.statuses()] == [
