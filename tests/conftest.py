@@ -45,6 +45,21 @@ def lmstudio(lmstudio_server: LMStudioDouble) -> LMStudioDouble:
     return lmstudio_server
 
 
+@pytest.fixture(scope="session")
+def second_lmstudio_server() -> Iterator[LMStudioDouble]:
+    double = LMStudioDouble()
+    with serve(double) as url:
+        double.url = url
+        yield double
+
+
+@pytest.fixture
+def second_lmstudio(second_lmstudio_server: LMStudioDouble) -> LMStudioDouble:
+    """Another LM Studio host, for a backend of two."""
+    second_lmstudio_server.reset()
+    return second_lmstudio_server
+
+
 @pytest.fixture
 def start_shim(lmstudio: LMStudioDouble, tmp_path: Path) -> Iterator[StartShim]:
     """Start a shim against the double with Settings overrides; each is stopped after the test."""

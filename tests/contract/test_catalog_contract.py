@@ -5,11 +5,13 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
+from shim.adapters.hosts.catalog import UnionCatalog
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.domain.models import Capability
 from shim.domain.names import ollama_name
 from shim.domain.ports import ModelCatalog
 from shim.domain.selector import CatalogModelSelector
+from tests.support.double_hosts import host_pool
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.upstream import upstream_for
 
@@ -18,12 +20,17 @@ pytestmark = pytest.mark.anyio
 CatalogFactory = Callable[[], ModelCatalog]
 
 
-@pytest.fixture(params=["fake", "lmstudio-v1", "lmstudio-v0", "openai-compatible"])
+@pytest.fixture(params=["fake", "lmstudio-v1", "lmstudio-v0", "openai-compatible", "two-hosts"])
 async def catalog(
-    request: pytest.FixtureRequest, lmstudio: LMStudioDouble
+    request: pytest.FixtureRequest, lmstudio: LMStudioDouble, second_lmstudio: LMStudioDouble
 ) -> AsyncIterator[ModelCatalog]:
     if request.param == "fake":
         yield FakeModelCatalog()
+        return
+    if request.param == "two-hosts":
+        second_lmstudio.models = second_lmstudio.models[:1]  # one model on both, others on one
+        async with host_pool(lmstudio.url, second_lmstudio.url) as pool:
+            yield UnionCatalog(pool)
         return
     lmstudio.api = {"lmstudio-v1": "v1", "lmstudio-v0": "v0", "openai-compatible": "openai"}[
         request.param

@@ -7,10 +7,13 @@ import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.adapters.fake.downloader import FakeDownloader
+from shim.adapters.hosts.catalog import UnionCatalog
+from shim.adapters.hosts.lifecycle import RoutedDownloader
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.domain.errors import UpstreamRejected
 from shim.domain.ports import ModelCatalog, ModelDownloader, PullProgress
+from tests.support.double_hosts import host_pool
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.upstream import upstream_for
 
@@ -31,13 +34,17 @@ class Backend:
         return [progress async for progress in self.downloader.download(model, None)]
 
 
-@pytest.fixture(params=["fake", "lmstudio"])
+@pytest.fixture(params=["fake", "lmstudio", "two-hosts"])
 async def backend(
-    request: pytest.FixtureRequest, lmstudio: LMStudioDouble
+    request: pytest.FixtureRequest, lmstudio: LMStudioDouble, second_lmstudio: LMStudioDouble
 ) -> AsyncIterator[Backend]:
     if request.param == "fake":
         catalog = FakeModelCatalog()
         yield Backend(FakeDownloader(catalog), catalog, "fake/granite-micro")
+        return
+    if request.param == "two-hosts":
+        async with host_pool(lmstudio.url, second_lmstudio.url) as pool:
+            yield Backend(RoutedDownloader(pool), UnionCatalog(pool), "ibm/granite-4-micro")
         return
     async with upstream_for(lmstudio.url) as client:
         downloader = LMStudioDownloader(client, poll_seconds=0)

@@ -7,11 +7,14 @@ import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.adapters.fake.embedder import FakeEmbedder
+from shim.adapters.hosts.catalog import UnionCatalog
+from shim.adapters.hosts.routed import RoutedEmbedder
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.domain.errors import NotCapable, UpstreamRejected
 from shim.domain.models import ModelKind, ModelRecord
 from shim.domain.ports import Embedder, ModelCatalog
+from tests.support.double_hosts import host_pool
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.upstream import upstream_for
 
@@ -29,13 +32,17 @@ class Backend:
         return next(model for model in await self.catalog.list_models() if model.kind == kind)
 
 
-@pytest.fixture(params=["fake", "lmstudio"])
+@pytest.fixture(params=["fake", "lmstudio", "two-hosts"])
 async def backend(
-    request: pytest.FixtureRequest, lmstudio: LMStudioDouble
+    request: pytest.FixtureRequest, lmstudio: LMStudioDouble, second_lmstudio: LMStudioDouble
 ) -> AsyncIterator[Backend]:
     if request.param == "fake":
         catalog = FakeModelCatalog()
         yield Backend(FakeEmbedder(catalog), catalog)
+        return
+    if request.param == "two-hosts":
+        async with host_pool(lmstudio.url, second_lmstudio.url) as pool:
+            yield Backend(RoutedEmbedder(pool), UnionCatalog(pool))
         return
     async with upstream_for(lmstudio.url) as client:
         yield Backend(LMStudioEmbedder(client), LMStudioModelCatalog(client))

@@ -9,10 +9,13 @@ import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
+from shim.adapters.hosts.catalog import UnionCatalog
+from shim.adapters.hosts.lifecycle import RoutedLifecycle
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog, ModelLifecycle
+from tests.support.double_hosts import host_pool
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.upstream import upstream_for
 
@@ -32,13 +35,17 @@ class Backend:
         return next(m for m in models if m.kind == "llm" and m.is_loaded == loaded)
 
 
-@pytest.fixture(params=["fake", "lmstudio"])
+@pytest.fixture(params=["fake", "lmstudio", "two-hosts"])
 async def backend(
-    request: pytest.FixtureRequest, lmstudio: LMStudioDouble
+    request: pytest.FixtureRequest, lmstudio: LMStudioDouble, second_lmstudio: LMStudioDouble
 ) -> AsyncIterator[Backend]:
     if request.param == "fake":
         catalog = FakeModelCatalog()
         yield Backend(FakeModelLifecycle(catalog), catalog)
+        return
+    if request.param == "two-hosts":
+        async with host_pool(lmstudio.url, second_lmstudio.url) as pool:
+            yield Backend(RoutedLifecycle(pool), UnionCatalog(pool))
         return
     async with upstream_for(lmstudio.url) as client:
         yield Backend(LMStudioModelLifecycle(client), LMStudioModelCatalog(client))

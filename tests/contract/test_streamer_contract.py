@@ -8,6 +8,8 @@ import pytest
 
 from shim.adapters.fake.catalog import FakeModelCatalog
 from shim.adapters.fake.streamer import FakeCompletionStreamer
+from shim.adapters.hosts.catalog import UnionCatalog
+from shim.adapters.hosts.routed import RoutedStreamer
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.domain.completion import (
@@ -23,6 +25,7 @@ from shim.domain.completion import (
 from shim.domain.errors import UpstreamRejected
 from shim.domain.models import ModelRecord
 from shim.domain.ports import CompletionStreamer, ModelCatalog
+from tests.support.double_hosts import host_pool
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.sse_scripts import reasoning_script, tool_call_script
 from tests.support.upstream import upstream_for
@@ -46,9 +49,9 @@ class Backend:
     """Arrange for the next answer to reason before it answers, where the backend is scripted."""
 
 
-@pytest.fixture(params=["fake", "lmstudio", "lmstudio-split-frames"])
+@pytest.fixture(params=["fake", "lmstudio", "lmstudio-split-frames", "two-hosts"])
 async def backend(
-    request: pytest.FixtureRequest, lmstudio: LMStudioDouble
+    request: pytest.FixtureRequest, lmstudio: LMStudioDouble, second_lmstudio: LMStudioDouble
 ) -> AsyncIterator[Backend]:
     if request.param == "fake":
         catalog = FakeModelCatalog()
@@ -67,6 +70,11 @@ async def backend(
             ["The user ", "greets me."], ["Hi", "!"], form="reasoning_content"
         )
 
+    if request.param == "two-hosts":
+        # The first host listed gets each request: both have every model, neither is busier.
+        async with host_pool(lmstudio.url, second_lmstudio.url) as pool:
+            yield Backend(RoutedStreamer(pool), UnionCatalog(pool), will_call, will_think)
+        return
     async with upstream_for(lmstudio.url) as client:
         streamer = LMStudioCompletionStreamer(client, idle_seconds=5)
         yield Backend(streamer, LMStudioModelCatalog(client), will_call, will_think)

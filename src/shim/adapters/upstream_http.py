@@ -114,6 +114,7 @@ class AiohttpUpstream(Upstream):
         finally:
             log.info(
                 "upstream.call",
+                host=self._base_url,
                 method=method,
                 path=path,
                 status=status,

@@ -10,6 +10,7 @@ from litestar.params import SkipValidation
 from shim.api.server_info import ServerInfo
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.hosts import BackendHealth
 from shim.domain.model_admin import ModelAdmin
 from shim.domain.ports import ModelCatalog, ModelSelector
 from shim.domain.pull import PullService
@@ -22,6 +23,7 @@ EMBEDDINGS = "embeddings"
 ADMIN = "admin"
 PULLS = "pulls"
 READINESS = "readiness"
+HEALTH = "health"
 
 CatalogDep = SkipValidation[ModelCatalog]
 SelectorDep = SkipValidation[ModelSelector]
@@ -29,6 +31,7 @@ ChatServiceDep = SkipValidation[ChatService]
 EmbeddingServiceDep = SkipValidation[EmbeddingService]
 ModelAdminDep = SkipValidation[ModelAdmin]
 PullServiceDep = SkipValidation[PullService]
+HealthDep = SkipValidation[BackendHealth]
 
 
 class Readiness(Protocol):

@@ -57,6 +57,8 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     loaded_instances: tuple[LoadedInstance, ...] = ()
     modified_at: datetime | None = None
     backend: str = "default"
+    hosts: tuple[str, ...] = ()
+    """The hosts that serve the model, when the backend spans several; empty otherwise."""
     alias_of: str | None = None
     defaults: ModelDefaults | None = None
 

@@ -6,13 +6,16 @@ from abc import abstractmethod
 from collections.abc import AsyncGenerator, Callable, Hashable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import msgspec
 
 from shim.domain.completion import CompletionEvent, CompletionRequest
 from shim.domain.embedding_types import BackendEmbeddings
 from shim.domain.models import ModelDefaults, ModelRecord
+
+if TYPE_CHECKING:
+    from shim.domain.hosts import HostStatus
 
 
 class ModelCatalog(Protocol):
@@ -124,3 +127,15 @@ class ModelDownloader(Protocol):
     @abstractmethod
     def download(self, model: str, variant: str | None) -> AsyncGenerator[PullProgress, None]:
         """Progress as it happens, ending with completed or present; failures raise."""
+
+
+class BackendHosts(Protocol):
+    """The hosts behind the backend, for readiness and per-host figures."""
+
+    @abstractmethod
+    def statuses(self) -> Sequence[HostStatus]:
+        """Every host in the order Settings list them; empty for a backend of one host."""
+
+    @abstractmethod
+    def revision(self) -> Hashable:
+        """Cheap to ask, and different once a host has gone down or come back."""

@@ -24,6 +24,7 @@ from shim.api.dependencies import (
     CATALOG,
     CHAT_SERVICE,
     EMBEDDINGS,
+    HEALTH,
     PULLS,
     READINESS,
     SELECTOR,
@@ -57,6 +58,7 @@ def create_app(container: Container) -> ASGIApp:
             EMBEDDINGS: container.embeddings,
             ADMIN: container.admin,
             PULLS: container.pulls,
+            HEALTH: container.health,
         }
     )
     streams = OpenStreams()

@@ -11,6 +11,9 @@ from shim.adapters.fake.downloader import FakeDownloader
 from shim.adapters.fake.embedder import FakeEmbedder
 from shim.adapters.fake.lifecycle import FakeModelLifecycle
 from shim.adapters.fake.streamer import FakeCompletionStreamer
+from shim.adapters.hosts.catalog import UnionCatalog
+from shim.adapters.hosts.lifecycle import RoutedDownloader, RoutedLifecycle
+from shim.adapters.hosts.routed import RoutedEmbedder, RoutedStreamer
 from shim.adapters.lmstudio.catalog import LMStudioModelCatalog
 from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
@@ -18,8 +21,11 @@ from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
 from shim.adapters.upstream_http import LMStudioAddress, open_upstream
+from shim.domain.hosts import OneBackend
 from shim.domain.ports import AliasStore
 from shim.main.config import Settings
+from shim.main.host_pool import open_host_pool
+from shim.main.hosts import split_urls
 
 
 def alias_store_for(settings: Settings) -> AliasStore:
@@ -57,6 +63,22 @@ class LMStudioBackend(containers.DeclarativeContainer):
         LMStudioDownloader, client=http_client, poll_seconds=settings.provided.download_poll_seconds
     )
     alias_store = providers.Singleton(alias_store_for, settings)
+    hosts = providers.Singleton(OneBackend)
+
+
+class LMStudioHostsBackend(containers.DeclarativeContainer):
+    """Several LM Studio hosts as one backend: the union of their models, each request routed
+    to a host that has its model, hosts checked in the background."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    hosts = providers.Resource(open_host_pool, settings)
+
+    catalog = providers.Singleton(UnionCatalog, pool=hosts)
+    streamer = providers.Singleton(RoutedStreamer, pool=hosts)
+    embedder = providers.Singleton(RoutedEmbedder, pool=hosts)
+    lifecycle = providers.Singleton(RoutedLifecycle, pool=hosts)
+    downloader = providers.Singleton(RoutedDownloader, pool=hosts)
+    alias_store = providers.Singleton(alias_store_for, settings)
 
 
 class FakeBackend(containers.DeclarativeContainer):
@@ -69,9 +91,17 @@ class FakeBackend(containers.DeclarativeContainer):
     lifecycle = providers.Singleton(FakeModelLifecycle, catalog=catalog)
     downloader = providers.Singleton(FakeDownloader, catalog=catalog)
     alias_store = providers.Singleton(MemoryAliasStore)
+    hosts = providers.Singleton(OneBackend)
 
 
 BACKENDS: dict[str, type[containers.DeclarativeContainer]] = {
     "lmstudio": LMStudioBackend,
     "fake": FakeBackend,
 }
+
+
+def backend_for(settings: Settings) -> type[containers.DeclarativeContainer]:
+    """The backend Settings name; LM Studio at several URLs is the several-hosts backend."""
+    if settings.backend == "lmstudio" and len(split_urls(settings.lmstudio_url)) > 1:
+        return LMStudioHostsBackend
+    return BACKENDS[settings.backend]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import msgspec
 
 from shim.main.config import SETTING_NAMES, Settings, SettingsError, env_var, flag, load_settings
+from shim.main.hosts import host_tokens
 from shim.main.logging_setup import configure_logging
 
 
@@ -75,7 +76,7 @@ def serve(settings: Settings) -> None:
     configure_logging(
         settings.log_level,
         settings.log_format,
-        secrets=(settings.api_key, settings.lmstudio_api_token),
+        secrets=(settings.api_key, *host_tokens(settings.lmstudio_api_token)),
     )
     # Each imports only what it runs: a supervisor of workers never loads the app itself.
     if settings.workers > 1:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from shim.main.hosts import HostsError, lmstudio_hosts
 from shim.main.proxy_env import proxy_for
 
 ENV_PREFIX = "SHIM_"
@@ -28,6 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     lmstudio_url: str = "http://localhost:1234"
     lmstudio_api_token: str | None = None
     lmstudio_proxy: str | None = None
+    lmstudio_check_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
     api_key: str | None = None
     ollama_version: str = "0.32.15"
     model_cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0)] = 5.0
@@ -79,7 +81,8 @@ def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = 
     if not settings.state_dir:
         settings = msgspec.structs.replace(settings, state_dir=default_state_dir(environ))
     if settings.lmstudio_proxy is None:
-        proxy = proxy_for(settings.lmstudio_url, environ)
+        # One proxy for every host: the one the variables name for the first.
+        proxy = proxy_for(settings.lmstudio_url.split(",")[0], environ)
         settings = msgspec.structs.replace(settings, lmstudio_proxy=proxy)
     _check(settings, sources)
     return settings
@@ -121,7 +124,7 @@ def _parse(name: str, value: str) -> object:
     if name in ("log_level", "log_format", "backend"):
         return value.lower()
     if name == "lmstudio_url":
-        return value.rstrip("/")
+        return ",".join(part.strip().rstrip("/") for part in value.split(","))
     return value
 
 
@@ -146,8 +149,11 @@ def _check(settings: Settings, sources: Mapping[str, str]) -> None:
     def fail(name: str, value: str, why: str) -> SettingsError:
         return SettingsError(f"invalid {sources.get(name, env_var(name))}={value!r}: {why}")
 
-    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", settings.lmstudio_url):
-        raise fail("lmstudio_url", settings.lmstudio_url, "expected an http:// or https:// URL")
+    try:
+        lmstudio_hosts(settings.lmstudio_url, settings.lmstudio_api_token)
+    except HostsError as error:
+        shown = settings.lmstudio_url if error.setting == "lmstudio_url" else "[redacted]"
+        raise fail(error.setting, shown, str(error)) from None
     version = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", settings.ollama_version)
     if not version or tuple(map(int, version.groups())) < MIN_OLLAMA_VERSION:
         raise fail("ollama_version", settings.ollama_version, "expected x.y.z, at least 0.6.4")

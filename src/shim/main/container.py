@@ -14,13 +14,14 @@ from shim.domain.aliases import AliasingCatalog
 from shim.domain.catalog import CachedModelCatalog, UnsharedChanges
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
+from shim.domain.hosts import BackendHealth, HostAwareChanges
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.ports import ModelChanges, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
-from shim.main.backends import BACKENDS
+from shim.main.backends import backend_for
 from shim.main.config import Settings
 from shim.main.readiness import Readiness
 
@@ -53,7 +54,7 @@ def log_unapplied(error: Exception) -> None:
 
 def build_container(settings: Settings) -> Container:
     """The container for `settings`, over the one backend they name."""
-    return Container(settings=settings, backend=BACKENDS[settings.backend](settings=settings))
+    return Container(settings=settings, backend=backend_for(settings)(settings=settings))
 
 
 class Container(containers.DeclarativeContainer):
@@ -67,7 +68,11 @@ class Container(containers.DeclarativeContainer):
             AliasingCatalog, source=backend.catalog, store=backend.alias_store
         ),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
-        changes=providers.Singleton(model_changes_for, settings),
+        changes=providers.Singleton(
+            HostAwareChanges,
+            changes=providers.Singleton(model_changes_for, settings),
+            hosts=backend.hosts,
+        ),
     )
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases
@@ -102,3 +107,4 @@ class Container(containers.DeclarativeContainer):
         downloader=backend.downloader,
         on_models_changed=catalog.provided.invalidate,
     )
+    health = providers.Singleton(BackendHealth, catalog=catalog, hosts=backend.hosts)

@@ -18,6 +18,7 @@ from granian.server import MPServer
 
 from shim.api.asgi import ASGIApp
 from shim.main.config import Settings
+from shim.main.hosts import host_tokens
 from shim.main.logging_setup import configure_logging
 from shim.main.readiness import Readiness, StopFlag
 from shim.main.serving import drain_then_stop, granian_options
@@ -70,7 +71,7 @@ class WorkerApp:
             self.settings.log_level,
             self.settings.log_format,
             worker=True,
-            secrets=(self.settings.api_key, self.settings.lmstudio_api_token),
+            secrets=(self.settings.api_key, *host_tokens(self.settings.lmstudio_api_token)),
         )
         try:
             return self._build()
