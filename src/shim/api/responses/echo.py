@@ -59,7 +59,7 @@ class Echo(msgspec.Struct, frozen=True, kw_only=True):
         echoed = TextFormatEcho(type=given.type)
         if given.name:
             echoed.name = given.name
-        if given.schema is not None:
+        if given.schema:
             echoed.schema = _compact(given.schema)
         if given.strict is not None:
             echoed.strict = given.strict
@@ -116,7 +116,7 @@ class Echo(msgspec.Struct, frozen=True, kw_only=True):
         echoed: dict[str, Any] = {"type": given.type}
         if given.name:
             echoed["name"] = given.name
-        if given.schema is not None:
+        if given.schema:
             echoed["schema"] = _compact(given.schema)
         if given.strict is not None:
             echoed["strict"] = given.strict
