@@ -109,9 +109,7 @@ def test_a_stream_lm_studio_leaves_unfinished_ends_failed(
     }
 
 
-def test_leaving_mid_stream_cancels_lm_studios_request(
-    lmstudio: LMStudioDouble, shim: str
-) -> None:
+def test_leaving_mid_stream_cancels_lm_studios_request(lmstudio: LMStudioDouble, shim: str) -> None:
     lmstudio.chat_script = content_script([f"t{i}" for i in range(200)])
     lmstudio.chunk_delay_seconds = 0.05
     body = {"model": MODEL, "input": "Once", "stream": True}
