@@ -181,6 +181,7 @@ def test_the_stream_is_named_events_of_sorted_go_maps(lmstudio: LMStudioDouble, 
     body = {"model": MODEL, "input": "hi", "stream": True}
     raw = httpx.post(shim + "/v1/responses", json=body)
     assert raw.headers["content-type"] == "text/event-stream"
+    assert raw.headers["cache-control"] == "no-cache"
     first = raw.text.split("\n\n")[0]
     assert first.startswith('event: response.created\ndata: {"response":{"background":false,')
     assert raw.text.endswith("\n\n")

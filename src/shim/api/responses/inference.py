@@ -34,6 +34,8 @@ from shim.domain.completion import AnswerEvent, CompletionRequest
 log = structlog.get_logger(__name__)
 
 EVENT_STREAM = "text/event-stream"
+# What Ollama's Responses middleware adds to a stream's headers.
+STREAM_HEADERS = ((b"cache-control", b"no-cache"), (b"connection", b"keep-alive"))
 ID_NUMBERS = 999999  # Ollama's ids: resp_N and msg_N, N from 0 to 999998
 Batches = AsyncGenerator[list[AnswerEvent], None]
 
@@ -58,7 +60,8 @@ class ResponsesController(Controller):
             whole = response_object(echo, response_id, item_id, answer, int(time.time()))
             return served(json_answer(whole), request)
         stream = ResponsesStream(echo, response_id, item_id)
-        return Streamed(told_in_band(batches, stream.events, stream.failed), EVENT_STREAM)
+        events = told_in_band(batches, stream.events, stream.failed)
+        return Streamed(events, EVENT_STREAM, headers=STREAM_HEADERS)
 
 
 async def _answered(chat_service: ChatService, wanted: CompletionRequest) -> Batches:
