@@ -59,8 +59,8 @@ class Echo(msgspec.Struct, frozen=True, kw_only=True):
         echoed = TextFormatEcho(type=given.type)
         if given.name:
             echoed.name = given.name
-        if given.schema:
-            echoed.schema = _compact(given.schema)
+        if given.schema is not None:
+            echoed.schema = as_sent(given.schema)
         if given.strict is not None:
             echoed.strict = given.strict
         return TextEcho(echoed)
@@ -116,8 +116,8 @@ class Echo(msgspec.Struct, frozen=True, kw_only=True):
         echoed: dict[str, Any] = {"type": given.type}
         if given.name:
             echoed["name"] = given.name
-        if given.schema:
-            echoed["schema"] = _compact(given.schema)
+        if given.schema is not None:
+            echoed["schema"] = as_sent(given.schema)
         if given.strict is not None:
             echoed["strict"] = given.strict
         return echoed
@@ -151,6 +151,7 @@ def _tool_map(tool: ToolIn) -> dict[str, Any]:
     }
 
 
-def _compact(raw: msgspec.Raw) -> msgspec.Raw:
-    """Go compacts a raw JSON value it writes, keeping its keys in their order."""
-    return msgspec.Raw(msgspec.json.format(raw, indent=-1))
+def as_sent(value: Any) -> msgspec.Raw:
+    """Go writes a raw JSON value back compacted with its keys in their order, where its maps
+    come sorted."""
+    return msgspec.Raw(msgspec.json.encode(value))

@@ -72,6 +72,6 @@ def _json_output(text: TextIn | None) -> JsonOutput | None:
         return None
     if given.type == "json_object":
         return JsonOutput()
-    if given.type != "json_schema" or not given.schema:
+    if given.type != "json_schema":
         return None
-    return format_from_schema(msgspec.json.decode(given.schema))
+    return format_from_schema(given.schema)

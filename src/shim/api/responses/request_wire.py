@@ -20,7 +20,7 @@ class ReasoningIn(msgspec.Struct):
 class TextFormatIn(msgspec.Struct):
     type: str = ""
     name: str = ""
-    schema: msgspec.Raw = msgspec.Raw()  # empty when not sent; echoed back as sent
+    schema: Any = None  # echoed back as sent, its keys in their order
     strict: bool | None = None
 
 
