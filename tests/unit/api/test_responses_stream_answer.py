@@ -275,3 +275,24 @@ def test_a_failure_before_any_event_still_opens_the_response_first() -> None:
         "response.in_progress",
         "response.failed",
     ]
+
+
+def test_text_runs_are_written_byte_for_byte_as_single_deltas_are() -> None:
+    pieces = ["a", "<b>", "é\u2028", ""]
+    as_run = written(stream(input="hi"), [TextRun(pieces)], [DONE])
+    one_by_one = written(stream(input="hi"), [Delta(content=p) for p in pieces], [DONE])
+    assert as_run == one_by_one
+
+
+def test_text_resumed_after_late_thinking_moves_to_the_next_output_index() -> None:
+    """Ollama opens late thinking at the message's own index, and the text after it one on."""
+    converter = stream(input="hi")
+    raw = written(converter, [TextRun(["a"]), Delta(thinking="t"), TextRun(["b", "c"])], [DONE])
+    as_deltas = written(
+        stream(input="hi"),
+        [Delta(content="a"), Delta(thinking="t"), Delta(content="b"), Delta(content="c")],
+        [DONE],
+    )
+    assert raw == as_deltas
+    indexes = [d["output_index"] for n, d in parsed(raw) if n == "response.output_text.delta"]
+    assert indexes == [0, 1, 1]

@@ -13,21 +13,25 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from shim.api.go_json import go_escaped
+from shim.api.go_json import encode_json, go_escaped
 from shim.api.responses.echo import Echo, sorted_json
-from shim.api.responses.whole_answer import arguments_text
+from shim.api.responses.stream_items import (
+    call_item,
+    failed_response,
+    message_item,
+    output_text,
+    reasoning_item,
+    usage_map,
+)
 from shim.domain.completion import AnswerEvent, Completed, Delta, TextRun, ToolCall
 
 ID_NUMBERS = 999999  # Ollama's item ids: rs_N and fc_N_i, N from 0 to 999998
-EMPTY_USAGE = {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
+DELTA_HEAD = b'event: response.output_text.delta\ndata: {"content_index":0,"delta":'
+DELTA_TAIL = b',"type":"response.output_text.delta"}\n\n'
 
 
 def _random_number() -> int:
     return random.randrange(ID_NUMBERS)
-
-
-def output_text(text: str) -> dict[str, Any]:
-    return {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
 
 
 class ResponsesStream:
@@ -53,6 +57,7 @@ class ResponsesStream:
         self._calls_sent = False
         self._thinking: list[str] = []
         self._reasoning_id = ""
+        self._delta_middle = b""
 
     def events(self, batch: list[AnswerEvent]) -> bytes:
         """The events of one batch, written together."""
@@ -60,7 +65,10 @@ class ResponsesStream:
         for event in batch:
             if isinstance(event, TextRun):
                 for piece in event.pieces:
-                    parts += self._chunk(Delta(content=piece))
+                    if not self._text_flowing():
+                        parts += self._chunk(Delta(content=piece))
+                    elif piece:  # an empty piece is no event, as in Ollama
+                        parts.append(self._more_text(piece))
             elif isinstance(event, Completed):
                 parts += self._chunk(Delta(), event)
             else:
@@ -72,15 +80,7 @@ class ResponsesStream:
         `response.failed`, in the shape Ollama fails a stream with (middleware/openai.go
         `writeWebSearchError`)."""
         parts = self._opening()
-        response = {
-            "id": self._response_id,
-            "object": "response",
-            "status": "failed",
-            "model": self._echo.model,
-            "output": [],
-            "error": {"code": "api_error", "message": message},
-            "usage": EMPTY_USAGE,
-        }
+        response = failed_response(self._response_id, self._echo.model, message)
         parts.append(self._event("response.failed", {"response": response}))
         return go_escaped(b"".join(parts))
 
@@ -122,12 +122,7 @@ class ResponsesStream:
         if not self._reasoning_id:
             return []
         thinking = "".join(self._thinking)
-        item = {
-            "id": self._reasoning_id,
-            "type": "reasoning",
-            "summary": [{"type": "summary_text", "text": thinking}],
-            "encrypted_content": thinking,
-        }
+        item = reasoning_item(self._reasoning_id, thinking)
         done = {**self._at(self._reasoning_id), "summary_index": 0, "text": thinking}
         parts = [self._event("response.reasoning_summary_text.done", done), self._item_done(item)]
         self._done_items.append(item)
@@ -140,15 +135,8 @@ class ResponsesStream:
         parts: list[bytes] = []
         for position, call in enumerate(calls):
             item_id = f"fc_{self._number()}_{position}"
-            arguments = arguments_text(call)
-            item = {
-                "id": item_id,
-                "type": "function_call",
-                "status": "completed",
-                "call_id": call.id,
-                "name": call.name,
-                "arguments": arguments,
-            }
+            item = call_item(item_id, call)
+            arguments = item["arguments"]
             index = self._output_index + position
             at = {"item_id": item_id, "output_index": index}
             parts += [
@@ -167,19 +155,33 @@ class ResponsesStream:
         parts = self._finish_reasoning()
         if not self._text_started:
             self._text_started = True
-            item = {
-                "id": self._item_id,
-                "type": "message",
-                "status": "in_progress",
-                "role": "assistant",
-                "content": [],
-            }
+            item = message_item(self._item_id, "", "in_progress")
             part = {**self._at(self._item_id), "content_index": 0, "part": output_text("")}
             parts += [self._added(item), self._event("response.content_part.added", part)]
+        # Made again each time: a reasoning item closed in between moves the output index on.
+        self._delta_middle = (
+            b',"item_id":'
+            + encode_json(self._item_id)
+            + b',"logprobs":[],"output_index":'
+            + str(self._output_index).encode()
+            + b',"sequence_number":'
+        )
         self._text.append(content)
         piece = {**self._at(self._item_id), "content_index": 0, "delta": content, "logprobs": []}
         parts.append(self._event("response.output_text.delta", piece))
         return parts
+
+    def _text_flowing(self) -> bool:
+        """Text goes on where it left off: nothing to open or close before its delta."""
+        return self._text_started and not self._reasoning_id and not self._calls_sent
+
+    def _more_text(self, content: str) -> bytes:
+        """A text delta written from a byte template (nearly every event is one), byte for
+        byte what `_event` would write: the keys in Go's sorted order."""
+        self._text.append(content)
+        sequence = str(self._sequence).encode()
+        self._sequence += 1
+        return DELTA_HEAD + encode_json(content) + self._delta_middle + sequence + DELTA_TAIL
 
     def _completion(self, completed: Completed) -> list[bytes]:
         parts = self._finish_reasoning()
@@ -192,28 +194,14 @@ class ResponsesStream:
                 self._item_done(self._message(text)),
             ]
         output = self._done_items + ([self._message(text)] if self._text_started else [])
-        prompt = completed.prompt_tokens or 0
-        answered = completed.completion_tokens or 0
-        usage = {
-            "input_tokens": prompt,
-            "output_tokens": answered,
-            "total_tokens": prompt + answered,
-            "input_tokens_details": {"cached_tokens": 0},
-            "output_tokens_details": {"reasoning_tokens": 0},
-        }
+        usage = usage_map(completed)
         response = self._response("completed", output, usage)
         response["completed_at"] = int(self._clock())
         parts.append(self._event("response.completed", {"response": response}))
         return parts
 
     def _message(self, text: str) -> dict[str, Any]:
-        return {
-            "id": self._item_id,
-            "type": "message",
-            "status": "completed",
-            "role": "assistant",
-            "content": [output_text(text)],
-        }
+        return message_item(self._item_id, text, "completed")
 
     def _response(
         self, status: str, output: list[Any], usage: dict[str, Any] | None = None
