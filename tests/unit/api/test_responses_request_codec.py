@@ -210,3 +210,14 @@ def test_fields_ollama_does_not_read_are_named_for_the_log() -> None:
     )
     _, ignored = responses_to_domain(msgspec.json.decode(body, type=ResponsesIn))
     assert ignored == ["tool_choice", "previous_response_id", "store"]
+
+
+def test_reasoning_waits_past_a_user_message_for_the_assistant_one() -> None:
+    messages = domain(
+        input=[
+            {"type": "reasoning", "encrypted_content": "thought"},
+            user("q"),
+            {"role": "assistant", "content": "a"},
+        ]
+    ).messages
+    assert [(m.role, m.thinking) for m in messages] == [("user", ""), ("assistant", "thought")]

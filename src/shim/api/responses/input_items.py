@@ -72,7 +72,10 @@ def _items(given: Any) -> list[Draft]:
         if kind == "reasoning":
             thinking = _string(item, "encrypted_content")
         elif kind == "message":
-            thinking = _add_message(drafts, _message(position, item, thinking), items, position)
+            message = _message(position, item)
+            if message.role == "assistant":
+                message.thinking, thinking = thinking, ""
+            _add_message(drafts, message, items, position)
         elif kind == "function_call":
             thinking = _add_call(drafts, _call(position, item), thinking)
         elif kind == "function_call_output":
@@ -95,32 +98,24 @@ def _typed(position: int, item: Any) -> tuple[str, dict[str, Any]]:
     raise InvalidRequest(f"input[{position}]: unknown input item type: {_quoted(kind)}")
 
 
-def _message(position: int, item: dict[str, Any], thinking: str) -> Draft:
+def _message(position: int, item: dict[str, Any]) -> Draft:
     role = ROLES.get(_string(item, "role").lower())
     if role is None:
         raise InvalidRequest(f"input[{position}]: invalid message role: {item.get('role')!r}")
     content, images = content_of(item.get("content"), f"input[{position}]: content")
-    assistant = role == "assistant"
-    return Draft(
-        role=role, content=content, images=list(images), thinking=thinking if assistant else ""
-    )
+    return Draft(role=role, content=content, images=list(images))
 
 
-def _add_message(drafts: list[Draft], message: Draft, items: list[Any], position: int) -> str:
-    """The thinking still waiting once the message is in."""
-    if message.role != "assistant":
-        drafts.append(message)
-        return ""
-    caller = _caller_answered_next(drafts, items, position)
+def _add_message(drafts: list[Draft], message: Draft, items: list[Any], position: int) -> None:
+    caller = _caller_answered_next(drafts, items, position) if message.role == "assistant" else None
     if caller is None:
         drafts.append(message)
-        return ""
+        return
     if caller.content and message.content:
         caller.content += "\n"
     caller.content += message.content
     caller.images.extend(message.images)
     caller.thinking = message.thinking or caller.thinking
-    return ""
 
 
 def _caller_answered_next(drafts: list[Draft], items: list[Any], position: int) -> Draft | None:
