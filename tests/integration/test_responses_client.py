@@ -9,6 +9,7 @@ import openai
 import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.log_capture import LogCapture
 from tests.support.sse_scripts import content_script, reasoning_script, tool_call_script
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -185,3 +186,28 @@ def test_the_stream_is_named_events_of_sorted_go_maps(lmstudio: LMStudioDouble, 
     first = raw.text.split("\n\n")[0]
     assert first.startswith('event: response.created\ndata: {"response":{"background":false,')
     assert raw.text.endswith("\n\n")
+
+
+def test_what_ollama_ignores_is_logged(
+    lmstudio: LMStudioDouble, shim: str, log_capture: LogCapture
+) -> None:
+    lmstudio.chat_script = content_script(["ok"])
+    parts = [
+        {"type": "input_text", "text": "Look."},
+        {"type": "input_image", "detail": "auto", "file_id": "file-1"},
+    ]
+    body = {
+        "model": MODEL,
+        "input": [{"role": "user", "content": parts}],
+        "tool_choice": "required",
+        "store": False,
+    }
+    headers = {"x-request-id": "responses-ignored"}
+    assert httpx.post(shim + "/v1/responses", json=body, headers=headers).status_code == 200
+    assert lmstudio.chat_requests[-1]["messages"] == [{"role": "user", "content": "Look."}]
+    logged = [
+        r["fields"]
+        for r in log_capture.for_request("responses-ignored")
+        if r["event"] == "request.ignored_fields"
+    ]
+    assert logged == [["input_image.file_id"], ["tool_choice", "store"]]

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
+
 from shim.api.openai_shared.image_urls import image_from_url
 from shim.api.responses.go_errors import cannot_unmarshal
 from shim.domain.completion import Image
 from shim.domain.errors import InvalidRequest
+
+log = structlog.get_logger(__name__)
 
 TEXT_TYPES = ("input_text", "output_text")
 KNOWN_TYPES = (*TEXT_TYPES, "input_image", "input_file")
@@ -31,6 +35,9 @@ def content_of(value: Any, field: str) -> tuple[str, tuple[Image, ...]]:
             texts.append(_text(part))
         elif kind == "input_image" and part.get("image_url"):
             images.append(image_from_url(str(part["image_url"])))
+        elif kind == "input_image":
+            # Ollama skips an image given only by a file id: there are no files to look in.
+            log.info("request.ignored_fields", fields=["input_image.file_id"], reason="no files")
         elif kind == "input_file":
             raise InvalidRequest(FILES_REFUSED)
     return "".join(texts), tuple(images)

@@ -49,7 +49,8 @@ def _tools(tool: ToolIn) -> list[Tool]:
     if tool.type == "web_search":
         raise Unsupported(WEB_SEARCH_REFUSED)
     if tool.type != "namespace":
-        return [Tool(name=tool.name, description=tool.description or "", parameters=_params(tool))]
+        parameters = tool.parameters or {}
+        return [Tool(name=tool.name, description=tool.description or "", parameters=parameters)]
     prefix = tool.name + "." if tool.name else ""
     members = [found for member in tool.tools or () for found in _tools(member)]
     return [
@@ -58,10 +59,6 @@ def _tools(tool: ToolIn) -> list[Tool]:
         else msgspec.structs.replace(found, name=prefix + found.name)
         for found in members
     ]
-
-
-def _params(tool: ToolIn) -> dict[str, object]:
-    return tool.parameters or {}
 
 
 def _json_output(text: TextIn | None) -> JsonOutput | None:

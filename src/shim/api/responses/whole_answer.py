@@ -55,7 +55,7 @@ def _output(response_id: str, item_id: str, answer: Answer) -> list[OutputItem]:
         )
     if answer.tool_calls:
         output.extend(
-            _call_item(f"fc_{response_id}_{position}", call, "completed")
+            _call_item(f"fc_{response_id}_{position}", call)
             for position, call in enumerate(answer.tool_calls)
         )
         return output
@@ -66,11 +66,11 @@ def _output(response_id: str, item_id: str, answer: Answer) -> list[OutputItem]:
     return output
 
 
-def _call_item(item_id: str, call: ToolCall, status: str) -> OutputItem:
+def _call_item(item_id: str, call: ToolCall) -> OutputItem:
     return OutputItem(
         id=item_id,
         type="function_call",
-        status=status,
+        status="completed",
         call_id=call.id,
         name=call.name,
         arguments=arguments_text(call),
