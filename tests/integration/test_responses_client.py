@@ -211,3 +211,15 @@ def test_what_ollama_ignores_is_logged(
         if r["event"] == "request.ignored_fields"
     ]
     assert logged == [["input_image.file_id"], ["tool_choice", "store"]]
+
+
+def test_no_input_only_loads_the_model_and_answers_an_empty_message(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    """As Ollama's chat handler answers a request with no messages."""
+    asked_before = len(lmstudio.chat_requests)
+    response = respond(shim, input="")
+    assert (response.status, response.output_text) == ("completed", "")
+    assert response.usage is not None
+    assert response.usage.total_tokens == 0
+    assert len(lmstudio.chat_requests) == asked_before
