@@ -55,3 +55,20 @@ def test_a_function_call_comes_back_as_an_output_item(client: openai.OpenAI) -> 
         ("call_fake0001", "get_weather", "{}")
     ]
     assert [tool.name for tool in response.tools] == ["get_weather"]  # type: ignore[union-attr]
+
+
+def test_the_clients_stream_helper_rebuilds_the_whole_response(client: openai.OpenAI) -> None:
+    """The SDK's `responses.stream` puts the response together from the events it reads, so
+    every event has to fit the ones before it."""
+    with client.responses.stream(model=THINKER, input="hello") as stream:
+        texts = [event.delta for event in stream if event.type == "response.output_text.delta"]
+        final = stream.get_final_response()
+    assert "".join(texts) == final.output_text == GREETING
+    assert [item.type for item in final.output] == ["reasoning", "message"]
+
+
+def test_the_stream_helper_rebuilds_a_function_call(client: openai.OpenAI) -> None:
+    with client.responses.stream(model=THINKER, input="weather?", tools=[WEATHER]) as stream:  # type: ignore[list-item]
+        final = stream.get_final_response()
+    calls = [item for item in final.output if item.type == "function_call"]
+    assert [(c.name, c.arguments) for c in calls] == [("get_weather", "{}")]
