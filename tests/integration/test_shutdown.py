@@ -85,3 +85,29 @@ def test_a_stream_still_open_when_the_grace_period_ends_gets_an_error_line(
         assert all("error" not in line for line in rest[:-1])
         assert len(rest) < 100, "ended by the grace period, not by the answer's end"
         assert shim.process.wait(15) in (0, -signal.SIGTERM)
+
+
+def test_a_responses_stream_cut_by_the_grace_period_ends_with_response_failed(
+    lmstudio: LMStudioDouble, tmp_path: Path
+) -> None:
+    lmstudio.chat_script = content_script([f"t{i} " for i in range(200)])
+    lmstudio.chunk_delay_seconds = 0.05  # ten seconds of answer; the grace is one
+    env = {
+        "SHIM_LMSTUDIO_URL": lmstudio.url,
+        "SHIM_STATE_DIR": str(tmp_path),
+        "SHIM_SHUTDOWN_DELAY_SECONDS": "0",
+        "SHIM_SHUTDOWN_GRACE_SECONDS": "1",
+    }
+    body = {"model": BODY["model"], "input": "hi", "stream": True}
+    with running_shim(tmp_path / "log", env) as shim:
+        with httpx.stream("POST", shim.url + "/v1/responses", json=body, timeout=20) as response:
+            lines = response.iter_lines()
+            assert next(lines) == "event: response.created"
+            shim.process.send_signal(signal.SIGTERM)
+            rest = list(lines)
+        names = [line for line in rest if line.startswith("event: ")]
+        assert names[-1] == "event: response.failed"
+        assert "response.completed" not in " ".join(names)
+        failure = json.loads(rest[rest.index(names[-1]) + 1].removeprefix("data: "))
+        assert failure["response"]["error"]["message"] == "shim is shutting down"
+        assert shim.process.wait(15) in (0, -signal.SIGTERM)

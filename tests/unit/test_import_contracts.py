@@ -56,6 +56,11 @@ def test_the_tree_as_it_is_keeps_every_contract(tmp_path: Path) -> None:
             "import shim.api.ollama.wire",
             "shim.api.openai is not allowed to import shim.api.ollama",
         ),
+        (
+            "api/responses/errors.py",
+            "import shim.api.openai.errors",
+            "shim.api.responses is not allowed to import shim.api.openai",
+        ),
     ],
     ids=[
         "domain-anyio",
@@ -67,6 +72,7 @@ def test_the_tree_as_it_is_keeps_every_contract(tmp_path: Path) -> None:
         "api-adapters",
         "module-outside-layers",
         "dialect-dialect",
+        "responses-openai",
     ],
 )
 def test_an_offending_import_breaks_a_contract(

@@ -17,6 +17,7 @@ from shim.api.ollama.pull import PullIn
 from shim.api.ollama.wire import ShowRequest
 from shim.api.openai.embeddings import EmbeddingsIn as OpenAIEmbeddingsIn
 from shim.api.openai.request_wire import ChatCompletionIn, CompletionIn
+from shim.api.responses.request_wire import ResponsesIn
 from shim.api.routes import CONTROLLERS
 
 REQUEST_BODIES: dict[str, type] = {
@@ -33,6 +34,7 @@ REQUEST_BODIES: dict[str, type] = {
     "openai.embeddings": OpenAIEmbeddingsIn,
     "openai.chat": ChatCompletionIn,
     "openai.completions": CompletionIn,
+    "openai.responses": ResponsesIn,
 }
 BLOB_BODY = {"type": "string", "format": "binary"}
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")

@@ -18,6 +18,7 @@ from shim.api.openai.embeddings import OpenAIEmbeddingsController
 from shim.api.openai.inference import OpenAIInferenceController
 from shim.api.openai.models import OpenAIModelsController
 from shim.api.ops.health import HealthController
+from shim.api.responses.inference import ResponsesController
 
 CONTROLLERS: list[type[Controller]] = [
     DiscoveryController,
@@ -28,6 +29,7 @@ CONTROLLERS: list[type[Controller]] = [
     OpenAIModelsController,
     OpenAIInferenceController,
     OpenAIEmbeddingsController,
+    ResponsesController,
     HealthController,
 ]
 

@@ -23,12 +23,16 @@ def served(response: Response[bytes], request: Request[Any, Any, Any]) -> ASGIAp
 
 class Streamed:
     def __init__(
-        self, chunks: AsyncGenerator[bytes, None], media_type: str, status: int = 200
+        self,
+        chunks: AsyncGenerator[bytes, None],
+        media_type: str,
+        status: int = 200,
+        headers: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
         self._chunks = chunks
         self._status = status
         # As given, with no charset added: Ollama's streams say `text/event-stream` bare.
-        self._content_type = media_type.encode()
+        self._headers = [(b"content-type", media_type.encode()), *headers]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         streaming = asyncio.current_task()
@@ -46,8 +50,8 @@ class Streamed:
             watcher.cancel()
 
     async def _send_all(self, send: Send) -> None:
-        headers = [(b"content-type", self._content_type)]
-        await send({"type": "http.response.start", "status": self._status, "headers": headers})
+        status, headers = self._status, self._headers
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         async for chunk in self._chunks:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -14,7 +14,7 @@ from litestar.params import RawBody
 from shim.api.decoding import decode_body
 from shim.api.dependencies import EmbeddingServiceDep
 from shim.api.openai.errors import EXCEPTION_HANDLERS
-from shim.api.openai.json_answer import json_answer
+from shim.api.openai_shared.json_answer import json_answer
 from shim.domain.errors import InvalidRequest
 
 ENCODINGS = ("float", "base64")

@@ -3,23 +3,11 @@ answer before a stream begins, the stream's last event after."""
 
 from __future__ import annotations
 
-from litestar import Response
-
 from shim.api.errors import dialect_handlers
 from shim.api.go_json import go_json
-from shim.api.openai.json_answer import json_answer
-from shim.api.openai.wire import ErrorDetail, ErrorEnvelope
+from shim.api.openai_shared.envelope import error_envelope, openai_error
 
-ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error"}
 STREAM_FAILURE = 500  # what a failure after the first byte counts as: the status is already sent
-
-
-def error_envelope(message: str, status: int) -> ErrorEnvelope:
-    return ErrorEnvelope(ErrorDetail(message=message, type=ERROR_TYPES.get(status, "api_error")))
-
-
-def openai_error(message: str, status: int) -> Response[bytes]:
-    return json_answer(error_envelope(message, status), status)
 
 
 def error_event(message: str) -> bytes:

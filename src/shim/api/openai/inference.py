@@ -18,9 +18,9 @@ from shim.api.dependencies import ChatServiceDep
 from shim.api.openai.chat_answer import ChatStream, chat_completion
 from shim.api.openai.completion_answer import TextStream, text_completion
 from shim.api.openai.errors import EXCEPTION_HANDLERS, error_event
-from shim.api.openai.json_answer import json_answer
 from shim.api.openai.request_codec import chat_to_domain, completion_to_domain, logprobs_asked
 from shim.api.openai.request_wire import ChatCompletionIn, CommonIn, CompletionIn
+from shim.api.openai_shared.json_answer import json_answer
 from shim.api.streamed import Streamed, served
 from shim.api.streaming import told_in_band
 from shim.domain.chat_service import ChatService, collect

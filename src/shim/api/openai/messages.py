@@ -12,9 +12,9 @@ from typing import Any
 
 import msgspec
 
-from shim.api.openai.images import image_from_url
 from shim.api.openai.request_fields import go_type
 from shim.api.openai.request_wire import MessageIn, ToolCallIn
+from shim.api.openai_shared.image_urls import image_from_url
 from shim.domain.completion import ChatMessage, Image, Role, ToolCall
 from shim.domain.errors import InvalidRequest, Unsupported
 

@@ -11,8 +11,8 @@ from litestar.params import FromPath
 
 from shim.api.dependencies import CatalogDep, SelectorDep, server_info_of
 from shim.api.openai.errors import EXCEPTION_HANDLERS
-from shim.api.openai.json_answer import json_answer
 from shim.api.openai.wire import ModelList, ModelObject
+from shim.api.openai_shared.json_answer import json_answer
 from shim.domain.errors import ModelNotFound
 from shim.domain.models import ModelRecord
 from shim.domain.names import ollama_name

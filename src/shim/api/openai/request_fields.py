@@ -6,21 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from shim.api.openai.request_wire import ChatCompletionIn, CompletionIn, ResponseFormatIn
+from shim.api.openai_shared.reasoning_effort import think_from_effort
+from shim.api.openai_shared.schema_format import format_from_schema
 from shim.domain.completion import JsonOutput, Sampling, ThinkLevel
 from shim.domain.errors import InvalidRequest
 
-# Ollama's own levels, and the clamped ends of OpenAI's scale; LM Studio's highest is "high".
-EFFORTS: dict[str, tuple[bool, ThinkLevel | None]] = {
-    "none": (False, None),
-    "minimal": (True, "low"),
-    "low": (True, "low"),
-    "medium": (True, "medium"),
-    "high": (True, "high"),
-    "max": (True, "high"),
-    "xhigh": (True, "high"),
-    "ultra": (True, "high"),
-}
-EFFORT_CHOICES = '"minimal", "low", "medium", "high", "xhigh", "ultra", "max", or "none"'
 MAX_TOP_LOGPROBS = 20
 
 
@@ -90,17 +80,10 @@ def _seed(seed: int | None) -> int | None:
 
 
 def think_setting(request: ChatCompletionIn) -> tuple[bool | None, ThinkLevel | None]:
-    """`reasoning.effort` wins over `reasoning_effort`; no effort leaves the model's default."""
+    """`reasoning.effort` wins over `reasoning_effort`."""
     if request.reasoning is not None:
-        effort = request.reasoning.effort or ""
-    else:
-        effort = request.reasoning_effort or ""
-    if not effort:
-        return None, None
-    setting = EFFORTS.get(effort)
-    if setting is None:
-        raise InvalidRequest(f'invalid reasoning value: "{effort}" (must be {EFFORT_CHOICES})')
-    return setting
+        return think_from_effort(request.reasoning.effort or "")
+    return think_from_effort(request.reasoning_effort or "")
 
 
 def check_top_logprobs(top_logprobs: int | None) -> None:
@@ -118,13 +101,4 @@ def json_output(response_format: ResponseFormatIn | None) -> JsonOutput | None:
         return JsonOutput()
     if kind != "json_schema" or response_format.json_schema is None:
         return None
-    schema = response_format.json_schema.schema
-    if schema is None or schema == "":
-        return None
-    if schema == "json":
-        return JsonOutput()
-    if isinstance(schema, dict):
-        return JsonOutput(schema=schema)
-    raise InvalidRequest(
-        f'invalid format: {schema!r}; expected "json" or a valid JSON Schema object'
-    )
+    return format_from_schema(response_format.json_schema.schema)

@@ -1,4 +1,4 @@
-"""OpenAI's model list and error envelope, as Ollama's `/v1` layer writes them (openai.go)."""
+"""OpenAI's model list, as Ollama's `/v1` layer writes it (openai.go)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,3 @@ class ModelObject(msgspec.Struct):
 class ModelList(msgspec.Struct):
     object: str
     data: list[ModelObject] | None  # Go's nil slice: `null` when there are no models
-
-
-class ErrorDetail(msgspec.Struct):
-    message: str
-    type: str
-    param: None = None
-    code: None = None
-
-
-class ErrorEnvelope(msgspec.Struct):
-    error: ErrorDetail
