@@ -80,6 +80,23 @@ def test_a_worker_that_dies_is_replaced(lmstudio: LMStudioDouble, tmp_path: Path
             assert httpx.get(shim.url + "/api/tags").status_code == 200
 
 
+def test_workers_stop_when_their_supervisor_is_killed(
+    lmstudio: LMStudioDouble, tmp_path: Path
+) -> None:
+    """A supervisor killed outright (SIGKILL, the OOM killer) must not leave its workers serving
+    the port with no one to stop them."""
+    with running_shim(tmp_path / "log", worker_env(lmstudio, tmp_path), "--workers", "2") as shim:
+        workers = wait_for_workers(shim, 2)
+        shim.process.kill()
+        shim.process.wait()
+        deadline = time.monotonic() + 30
+        while alive := {pid for pid in workers if Path(f"/proc/{pid}").exists()}:
+            assert time.monotonic() < deadline, f"workers still running: {alive}"
+            time.sleep(0.1)
+    gone = [line for line in shim.log_lines() if line["event"] == "worker.supervisor_gone"]
+    assert {line["pid"] for line in gone} == workers
+
+
 def test_sighup_replaces_every_worker_while_the_service_answers(
     lmstudio: LMStudioDouble, tmp_path: Path
 ) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,19 +60,27 @@ def running_shim(log_path: Path, env: dict[str, str], *args: str) -> Iterator[Sh
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
             stderr=log,
+            start_new_session=True,  # its own process group, so that no worker outlives a test
         )
     shim = ShimProcess(process, f"http://127.0.0.1:{port}", log_path)
     try:
         wait_until_serving(shim)
         yield shim
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL for whatever of its process group is left."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def wait_until_serving(shim: ShimProcess) -> None:

@@ -23,6 +23,7 @@ from shim.main.logging_setup import configure_logging
 from shim.main.readiness import Readiness, StopFlag
 from shim.main.serving import drain_then_stop, granian_options
 from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
+from shim.main.supervisor_watch import default_stop_signals, stop_when_supervisor_goes
 
 log = structlog.get_logger(__name__)
 
@@ -67,12 +68,14 @@ class WorkerApp:
         self.stop_flag = stop_flag
 
     def __call__(self) -> ASGIApp:
+        default_stop_signals()
         configure_logging(
             self.settings.log_level,
             self.settings.log_format,
             worker=True,
             secrets=(self.settings.api_key, *host_tokens(self.settings.lmstudio_api_token)),
         )
+        stop_when_supervisor_goes()
         try:
             return self._build()
         except Exception:  # whatever it is, this worker cannot serve; the log line says why
