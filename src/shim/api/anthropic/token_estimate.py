@@ -55,7 +55,7 @@ def _as_go_writes_it(block: BlockIn) -> dict[str, Any]:
         "text": block.text,
         "id": block.id or None,
         "name": block.name or None,
-        "input": block.input or None,
+        "input": block.input,
         "tool_use_id": block.tool_use_id or None,
         "content": block.content,
         "is_error": block.is_error or None,
