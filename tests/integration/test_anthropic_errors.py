@@ -144,9 +144,11 @@ def test_a_failure_mid_stream_is_one_last_error_event_the_client_raises(
     )
     assert "message_stop" not in raw.text
     seen: list[str] = []
-    with pytest.raises(anthropic.APIStatusError) as raised:
-        with client(shim).messages.stream(model=MODEL, max_tokens=9, messages=HELLO) as stream:
-            seen.extend(stream.text_stream)
+    with (
+        pytest.raises(anthropic.APIStatusError) as raised,
+        client(shim).messages.stream(model=MODEL, max_tokens=9, messages=HELLO) as stream,
+    ):
+        seen.extend(stream.text_stream)
     assert seen == ["Hel", "lo"]
     assert raised.value.body == {
         "type": "error",
