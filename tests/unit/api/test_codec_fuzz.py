@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shim.api.anthropic.request_codec import messages_request_to_domain
+from shim.api.anthropic.request_wire import MessagesIn
 from shim.api.decoding import decode_body
 from shim.api.ollama.embedding import EmbedIn, inputs_of
 from shim.api.ollama.inference_wire import ChatIn, GenerateIn
@@ -105,6 +107,7 @@ CASES: list[tuple[type, Decoder]] = [
     (EmbeddingsIn, lambda asked: texts_of(asked.input)),
     (ChatCompletionIn, openai_codec.chat_to_domain),
     (CompletionIn, openai_codec.completion_to_domain),
+    (MessagesIn, messages_request_to_domain),
 ]
 
 
