@@ -99,16 +99,19 @@ class MessageStream:
         return parts
 
     def _text(self, piece: str) -> bytes:
+        """Nearly every piece finds its block open (a thinking block is never open then)."""
+        piece_event = encode_json(piece) + b"}}\n\n"
+        if self._text_started:
+            return self._text_head + piece_event
         opening = b"".join(self._stop_thinking())
-        if not self._text_started:
-            self._text_started = True
-            opening += self._start(TextBlock(type="text", text=""))
-            self._text_head = (
-                b'event: content_block_delta\ndata: {"type":"content_block_delta","index":'
-                + str(self._index).encode()
-                + b',"delta":{"type":"text_delta","text":'
-            )
-        return opening + self._text_head + encode_json(piece) + b"}}\n\n"
+        self._text_started = True
+        opening += self._start(TextBlock(type="text", text=""))
+        self._text_head = (
+            b'event: content_block_delta\ndata: {"type":"content_block_delta","index":'
+            + str(self._index).encode()
+            + b',"delta":{"type":"text_delta","text":'
+        )
+        return opening + self._text_head + piece_event
 
     def _tool_use(self, call: ToolCall) -> list[bytes]:
         parts = self._stop_thinking() + self._stop_text()
