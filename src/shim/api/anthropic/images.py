@@ -30,9 +30,8 @@ def image_from_source(source: ImageSourceIn | None) -> Image:
     except (binascii.Error, ValueError):
         raise InvalidRequest(f"invalid base64 image data: {_go_complaint(payload)}") from None
     sniffed = sniff_mime_type(raw)
-    return Image(
-        mime_type=source.media_type or UNKNOWN if sniffed == UNKNOWN else sniffed, base64=payload
-    )
+    declared = source.media_type or UNKNOWN
+    return Image(mime_type=declared if sniffed == UNKNOWN else sniffed, base64=payload)
 
 
 def _go_complaint(payload: str) -> str:

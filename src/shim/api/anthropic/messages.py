@@ -44,48 +44,61 @@ def messages_to_domain(messages: list[MessageIn], unread: Unread) -> tuple[ChatM
 
 
 def _converted(message: MessageIn, unread: Unread) -> list[ChatMessage]:
-    name = (message.role or "").lower()
-    role = ROLES.get(name)
+    role = ROLES.get((message.role or "").lower())
     if role is None:
         raise InvalidRequest(f"invalid message role: {message.role!r}")
-    blocks = (
-        [BlockIn(type="text", text=message.content)]
-        if isinstance(message.content, str)
-        else message.content or []
-    )
-    texts: list[str] = []
-    images: list[Image] = []
-    calls: list[ToolCall] = []
-    results: list[ChatMessage] = []
-    thinking = ""
+    content = message.content
+    blocks = [BlockIn(type="text", text=content)] if isinstance(content, str) else content or []
+    gathered = _Gathered()
     for block in blocks:
         if block.cache_control is not None:
             unread.add("cache_control")
-        if block.type == "text":
-            texts.append(block.text or "")
-        elif block.type == "image":
-            images.append(image_from_source(block.source))
-        elif block.type == "tool_use":
-            calls.append(_tool_call(block, len(calls)))
-        elif block.type == "tool_result":
-            results.append(_tool_result(block))
-        elif block.type == "thinking":
-            thinking = block.thinking if block.thinking is not None else thinking
-        else:
+        if not gathered.add(block):
             unread.add(f"content block {block.type!r}")
-    text = "".join(texts)
-    own = [
-        ChatMessage(
-            role=role,
-            content=text,
-            thinking=thinking,
-            images=tuple(images),
-            tool_calls=tuple(calls),
-        )
-    ]
-    if not (text or images or calls or thinking):
-        own = []
-    return results + own if role == "user" else own + results
+    own = gathered.message(role)
+    return gathered.results + own if role == "user" else own + gathered.results
+
+
+class _Gathered:
+    """One message's blocks, sorted by what they become."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.images: list[Image] = []
+        self.calls: list[ToolCall] = []
+        self.results: list[ChatMessage] = []
+        self.thinking = ""
+
+    def add(self, block: BlockIn) -> bool:
+        """Whether the block is of a type Ollama reads."""
+        if block.type == "text":
+            self.texts.append(block.text or "")
+        elif block.type == "image":
+            self.images.append(image_from_source(block.source))
+        elif block.type == "tool_use":
+            self.calls.append(_tool_call(block, len(self.calls)))
+        elif block.type == "tool_result":
+            self.results.append(_tool_result(block))
+        elif block.type == "thinking":
+            self.thinking = self.thinking if block.thinking is None else block.thinking
+        else:
+            return False
+        return True
+
+    def message(self, role: Role) -> list[ChatMessage]:
+        """The message itself, unless it has nothing of its own (its tool results aside)."""
+        text = "".join(self.texts)
+        if not (text or self.images or self.calls or self.thinking):
+            return []
+        return [
+            ChatMessage(
+                role=role,
+                content=text,
+                thinking=self.thinking,
+                images=tuple(self.images),
+                tool_calls=tuple(self.calls),
+            )
+        ]
 
 
 def _tool_call(block: BlockIn, index: int) -> ToolCall:
