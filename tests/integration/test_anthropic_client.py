@@ -235,3 +235,13 @@ def test_thinking_disabled_drops_what_the_model_thinks(lmstudio: LMStudioDouble,
         model=MODEL, max_tokens=64, messages=HELLO, thinking={"type": "disabled"}
     )
     assert [block.type for block in message.content] == ["text"]
+
+
+def test_the_clients_key_and_headers_are_not_forwarded_to_lm_studio(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    beta = {"anthropic-beta": "interleaved-thinking-2025-05-14"}
+    client(shim).messages.create(model=MODEL, max_tokens=9, messages=HELLO, extra_headers=beta)
+    assert lmstudio.last_headers, "the double saw the call"
+    sent = {name.lower() for name in lmstudio.last_headers}
+    assert not sent & {"x-api-key", "authorization", "anthropic-version", "anthropic-beta"}

@@ -104,6 +104,8 @@ def test_a_web_search_tool_is_refused_honestly(shim: str) -> None:
 def test_count_tokens_is_not_served_as_ollama_serves_no_such_route(shim: str) -> None:
     reply = httpx.post(shim + "/v1/messages/count_tokens", json={"model": MODEL, "messages": HELLO})
     assert (reply.status_code, reply.text) == (404, "404 page not found")
+    with pytest.raises(anthropic.NotFoundError):
+        client(shim).messages.count_tokens(model=MODEL, messages=HELLO)
 
 
 def test_unreachable_lm_studio_is_a_503_overloaded_error(start_shim) -> None:
