@@ -296,3 +296,60 @@ def test_the_opening_estimate_is_a_quarter_of_the_bytes(
     fields: dict[str, Any], tokens: int
 ) -> None:
     assert estimated_input_tokens(body(**fields)) == tokens
+
+
+def test_web_searches_run_elsewhere_are_a_call_and_a_tool_message_as_ollama_reads_them() -> None:
+    """anthropic_test.go `TestConvertMessage_ServerToolUse`, `..._WebSearchToolResult`."""
+    call = {
+        "type": "server_tool_use",
+        "id": "srvtoolu_1",
+        "name": "web_search",
+        "input": {"query": "q"},
+    }
+    pages = [
+        {"type": "web_search_result", "title": "A", "url": "https://a.test"},
+        {"type": "web_search_result", "title": "B", "url": "https://b.test"},
+        "junk",
+    ]
+    found = {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": pages}
+    request, ignored = converted(
+        messages=[
+            *HELLO,
+            {"role": "assistant", "content": [call, found, {"type": "text", "text": "So."}]},
+        ]
+    )
+    assert request.messages[1:] == (
+        ChatMessage(
+            role="assistant",
+            content="So.",
+            tool_calls=(ToolCall(id="srvtoolu_1", name="web_search", arguments={"query": "q"}),),
+        ),
+        ChatMessage(
+            role="tool",
+            content="- A: https://a.test\n- B: https://b.test\n",
+            tool_call_id="srvtoolu_1",
+        ),
+    )
+    assert ignored == []
+
+
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        (
+            {"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"},
+            "web_search_tool_result_error: max_uses_exceeded",
+        ),
+        ([{"type": "web_search_tool_result_error"}], "web_search_tool_result_error"),
+        ([], ""),
+        ("as text", "as text"),
+        ({"z": 1, "a": "<"}, '{"a":"\\u003c","z":1}'),
+        (None, "null"),
+    ],
+)
+def test_a_search_results_other_shapes_are_written_as_ollama_writes_them(
+    content: Any, text: str
+) -> None:
+    found = {"type": "web_search_tool_result", "tool_use_id": "s", "content": content}
+    request, _ = converted(messages=[{"role": "user", "content": [found]}])
+    assert request.messages == (ChatMessage(role="tool", content=text, tool_call_id="s"),)

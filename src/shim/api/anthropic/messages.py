@@ -12,6 +12,7 @@ from typing import Any
 
 from shim.api.anthropic.images import image_from_source
 from shim.api.anthropic.request_wire import BlockIn, ImageSourceIn, MessageIn
+from shim.api.anthropic.web_search import search_result_message, server_tool_call
 from shim.domain.completion import ChatMessage, Image, Role, ToolCall
 from shim.domain.errors import InvalidRequest
 
@@ -81,6 +82,10 @@ class _Gathered:
             self.results.append(_tool_result(block))
         elif block.type == "thinking":
             self.thinking = self.thinking if block.thinking is None else block.thinking
+        elif block.type == "server_tool_use":
+            self.calls.append(server_tool_call(block, len(self.calls)))
+        elif block.type == "web_search_tool_result":
+            self.results.append(search_result_message(block))
         else:
             return False
         return True
