@@ -27,6 +27,7 @@ log = structlog.get_logger(__name__)
 
 MESSAGES_PATH = "/v1/messages"
 EVENT_STREAM = "text/event-stream"
+STREAM_HEADERS = ((b"cache-control", b"no-cache"),)  # as Ollama's Anthropic layer sets
 
 
 class AnthropicMessagesController(Controller):
@@ -47,4 +48,5 @@ class AnthropicMessagesController(Controller):
             whole = message_from_domain(wanted.model, message_id, answer)
             return served(encoder_response(whole), request)
         stream = MessageStream(message_id, wanted.model, estimated_input_tokens(asked))
-        return Streamed(told_in_band(batches, stream.events, error_event), EVENT_STREAM)
+        events = told_in_band(batches, stream.events, error_event)
+        return Streamed(events, EVENT_STREAM, headers=STREAM_HEADERS)
