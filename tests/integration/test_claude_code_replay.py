@@ -231,3 +231,21 @@ def test_a_turn_with_no_tools_streams_text_only(lmstudio: LMStudioDouble, shim: 
         turn = streamed_turn(http, [{"role": "user", "content": "thanks"}])
     assert turn.blocks == [{"type": "text", "text": "Done."}]
     assert "ping" not in turn.names  # Ollama sends none
+
+
+def test_claudes_own_model_names_work_once_copied_as_ollamas_docs_advise(
+    lmstudio: LMStudioDouble, start_shim
+) -> None:
+    """anthropic-compatibility.mdx: `ollama cp qwen3-coder claude-3-5-sonnet`, for tools that
+    ask for Anthropic's default model names."""
+    url = start_shim()
+    copied = httpx.post(
+        url + "/api/copy", json={"source": MODEL, "destination": "claude-sonnet-4-5"}
+    )
+    assert copied.status_code == 200
+    lmstudio.chat_script = content_script(["Hi"])
+    with claude_code(url) as http:
+        body = {**turn_body([{"role": "user", "content": "hi"}]), "model": "claude-sonnet-4-5"}
+        reply = http.post(PATH, json={**body, "stream": False})
+    assert reply.json()["model"] == "claude-sonnet-4-5"
+    assert lmstudio.chat_requests[-1]["model"] == MODEL
