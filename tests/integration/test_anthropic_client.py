@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.log_capture import LogCapture
 from tests.support.sse_scripts import content_script, reasoning_script, tool_call_script
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -246,3 +247,29 @@ def test_the_clients_key_and_headers_are_not_forwarded_to_lm_studio(
     assert lmstudio.last_headers, "the double saw the call"
     sent = {name.lower() for name in lmstudio.last_headers}
     assert not sent & {"x-api-key", "authorization", "anthropic-version", "anthropic-beta"}
+
+
+def test_what_ollama_ignores_is_not_sent_and_is_logged(
+    lmstudio: LMStudioDouble, shim: str, log_capture: LogCapture
+) -> None:
+    """Ollama reads neither `tool_choice`, `metadata`, a thinking budget nor `cache_control`."""
+    body = {
+        "model": MODEL,
+        "max_tokens": 9,
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "text": "hello", "cache_control": {}}]}
+        ],
+        "tools": [WEATHER],
+        "tool_choice": {"type": "any"},
+        "metadata": {"user_id": "u"},
+        "thinking": {"type": "enabled", "budget_tokens": 1024},
+    }
+    httpx.post(shim + "/v1/messages", json=body, headers={"x-request-id": "anthropic-ignored"})
+    assert lmstudio.chat_requests[-1]["messages"] == HELLO
+    assert "tool_choice" not in lmstudio.chat_requests[-1]
+    (line,) = [
+        r
+        for r in log_capture.for_request("anthropic-ignored")
+        if r["event"] == "request.ignored_fields"
+    ]
+    assert line["fields"] == ["tool_choice", "metadata", "thinking.budget_tokens", "cache_control"]
