@@ -122,6 +122,7 @@ def test_a_stream_is_ollamas_event_sequence(lmstudio: LMStudioDouble, shim: str)
     reply = httpx.post(shim + "/v1/messages", json=body)
     assert reply.headers["content-type"] == "text/event-stream"
     assert reply.headers["cache-control"] == "no-cache"
+    assert reply.headers["connection"] == "keep-alive"
     names = re.findall(r"^event: (\w+)$", reply.text, flags=re.MULTILINE)
     assert names == [
         "message_start",

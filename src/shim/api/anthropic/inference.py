@@ -27,7 +27,8 @@ log = structlog.get_logger(__name__)
 
 MESSAGES_PATH = "/v1/messages"
 EVENT_STREAM = "text/event-stream"
-STREAM_HEADERS = ((b"cache-control", b"no-cache"),)  # as Ollama's Anthropic layer sets
+# As Ollama's Anthropic layer sets them on a stream.
+STREAM_HEADERS = ((b"cache-control", b"no-cache"), (b"connection", b"keep-alive"))
 
 
 class AnthropicMessagesController(Controller):
