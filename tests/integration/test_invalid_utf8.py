@@ -38,7 +38,11 @@ def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
 def test_invalid_utf8_is_a_400(shim: str, method: str, path: str, body: bytes) -> None:
     response = httpx.request(method, shim + path, content=body)
     assert response.status_code == 400, response.text
-    if path.startswith("/v1/"):
+    if path.startswith("/v1/messages"):
+        answer = response.json()
+        assert (answer["type"], answer["error"]["type"]) == ("error", "invalid_request_error")
+        message = answer["error"]["message"]
+    elif path.startswith("/v1/"):
         error = response.json()["error"]
         assert (error["type"], error["param"], error["code"]) == (
             "invalid_request_error",

@@ -61,6 +61,11 @@ def test_the_tree_as_it_is_keeps_every_contract(tmp_path: Path) -> None:
             "import shim.api.openai.errors",
             "shim.api.responses is not allowed to import shim.api.openai",
         ),
+        (
+            "api/anthropic/errors.py",
+            "import shim.api.openai.wire",
+            "shim.api.anthropic is not allowed to import shim.api.openai",
+        ),
     ],
     ids=[
         "domain-anyio",
@@ -73,6 +78,7 @@ def test_the_tree_as_it_is_keeps_every_contract(tmp_path: Path) -> None:
         "module-outside-layers",
         "dialect-dialect",
         "responses-openai",
+        "anthropic-openai",
     ],
 )
 def test_an_offending_import_breaks_a_contract(

@@ -9,6 +9,7 @@ import msgspec
 from litestar import Response
 
 JSON_MEDIA_TYPE = "application/json; charset=utf-8"
+ENCODER_MEDIA_TYPE = "application/json"
 TEXT_MEDIA_TYPE = "text/plain"  # Litestar appends the charset to text types
 
 # Go's encoding/json writes these as \\u escapes; they only occur inside strings, so swapping
@@ -45,3 +46,9 @@ def json_response(body: Any, status_code: int = 200) -> Response[bytes]:
 
 def text_response(body: str, status_code: int = 200) -> Response[bytes]:
     return Response(body.encode(), status_code=status_code, media_type=TEXT_MEDIA_TYPE)
+
+
+def encoder_response(body: Any, status_code: int = 200) -> Response[bytes]:
+    """As Go's json.Encoder writes to a writer whose type is set to a bare `application/json`:
+    HTML-safe, with a final newline (the `/v1` layers' writers in Ollama's middleware)."""
+    return Response(go_json(body) + b"\n", status_code=status_code, media_type=ENCODER_MEDIA_TYPE)

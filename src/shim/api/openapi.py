@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar.handlers import HTTPRouteHandler
 
+from shim.api.anthropic.request_wire import MessagesIn
 from shim.api.body_check import takes_json
 from shim.api.ollama.embedding import EmbeddingsIn as OllamaEmbeddingsIn
 from shim.api.ollama.embedding import EmbedIn
@@ -35,6 +36,7 @@ REQUEST_BODIES: dict[str, type] = {
     "openai.chat": ChatCompletionIn,
     "openai.completions": CompletionIn,
     "openai.responses": ResponsesIn,
+    "anthropic.messages": MessagesIn,
 }
 BLOB_BODY = {"type": "string", "format": "binary"}
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")

@@ -7,6 +7,9 @@ from __future__ import annotations
 from litestar import Controller
 from litestar.types import ExceptionHandlersMap
 
+from shim.api.anthropic.errors import unauthorized_body
+from shim.api.anthropic.inference import MESSAGES_PATH, AnthropicMessagesController
+from shim.api.auth import Rejection
 from shim.api.errors import ROUTING_HANDLERS
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
@@ -30,6 +33,7 @@ CONTROLLERS: list[type[Controller]] = [
     OpenAIInferenceController,
     OpenAIEmbeddingsController,
     ResponsesController,
+    AnthropicMessagesController,
     HealthController,
 ]
 
@@ -37,3 +41,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     **OLLAMA_HANDLERS,
     **ROUTING_HANDLERS,
 }
+
+# A 401 where a dialect's clients expect their own envelope; elsewhere, Ollama's.
+KEY_REJECTIONS: dict[str, Rejection] = {MESSAGES_PATH: unauthorized_body}

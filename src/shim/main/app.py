@@ -33,7 +33,7 @@ from shim.api.dependencies import (
 from shim.api.host_guard import HostGuardMiddleware, is_loopback_bind
 from shim.api.open_streams import OpenStreams, OpenStreamsMiddleware
 from shim.api.request_context import AccessLog, RequestContextMiddleware
-from shim.api.routes import CONTROLLERS, EXCEPTION_HANDLERS
+from shim.api.routes import CONTROLLERS, EXCEPTION_HANDLERS, KEY_REJECTIONS
 from shim.api.server_info import ServerInfo
 from shim.api.whole_body import WholeBodyMiddleware
 from shim.main.config import Settings
@@ -89,7 +89,7 @@ def create_app(container: Container) -> ASGIApp:
     )
     app: ASGIApp = OpenStreamsMiddleware(WholeBodyMiddleware(cast(ASGIApp, litestar)), streams)
     if settings.api_key:
-        app = ApiKeyMiddleware(app, settings.api_key)
+        app = ApiKeyMiddleware(app, settings.api_key, KEY_REJECTIONS)
     if settings.host_check and is_loopback_bind(settings.host):
         app = HostGuardMiddleware(app, settings.allowed_hosts)
     return RequestContextMiddleware(app, AccessLog())

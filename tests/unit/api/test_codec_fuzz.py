@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shim.api.anthropic.request_codec import messages_request_to_domain
+from shim.api.anthropic.request_wire import MessagesIn
 from shim.api.decoding import decode_body
 from shim.api.ollama.embedding import EmbedIn, inputs_of
 from shim.api.ollama.inference_wire import ChatIn, GenerateIn
@@ -95,6 +97,59 @@ requests = st.fixed_dictionaries(
     },
 )
 
+BLOCK_TYPES = (
+    "text",
+    "image",
+    "tool_use",
+    "tool_result",
+    "thinking",
+    "server_tool_use",
+    "web_search_tool_result",
+    "document",
+)
+BLOCKS = st.lists(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(BLOCK_TYPES)},
+        optional={
+            "text": json_values,
+            "source": st.fixed_dictionaries(
+                {"type": st.sampled_from(["base64", "url"]), "data": IMAGE_URLS | json_values}
+            )
+            | json_values,
+            "id": json_values,
+            "name": json_values,
+            "input": json_values,
+            "tool_use_id": json_values,
+            "content": json_values,
+            "thinking": json_values,
+            "cache_control": json_values,
+        },
+    ),
+    max_size=3,
+)
+anthropic_requests = st.fixed_dictionaries(
+    {"model": st.sampled_from(["m", ""]), "max_tokens": st.integers(-1, 9) | json_values},
+    optional={
+        "messages": st.lists(
+            st.fixed_dictionaries({"role": ROLES, "content": BLOCKS | json_values}), max_size=3
+        )
+        | json_values,
+        "system": BLOCKS | json_values,
+        "tools": st.lists(
+            st.fixed_dictionaries(
+                {"name": json_values},
+                optional={"type": json_values, "input_schema": json_values},
+            ),
+            max_size=2,
+        )
+        | json_values,
+        "thinking": st.fixed_dictionaries({"type": json_values}) | json_values,
+        "output_config": st.fixed_dictionaries({"effort": json_values}) | json_values,
+        "stop_sequences": json_values,
+        "top_k": json_values,
+    },
+)
+
 Decoder = Callable[[Any], Any]
 CASES: list[tuple[type, Decoder]] = [
     (ChatIn, chat_to_domain),
@@ -105,6 +160,7 @@ CASES: list[tuple[type, Decoder]] = [
     (EmbeddingsIn, lambda asked: texts_of(asked.input)),
     (ChatCompletionIn, openai_codec.chat_to_domain),
     (CompletionIn, openai_codec.completion_to_domain),
+    (MessagesIn, messages_request_to_domain),
 ]
 
 
@@ -114,6 +170,18 @@ CASES: list[tuple[type, Decoder]] = [
 def test_random_bodies_decode_or_fail_cleanly(wire: type, codec: Decoder, body: Any) -> None:
     try:
         codec(decode_body(msgspec.json.encode(body), wire))
+    except REFUSALS as refused:
+        outcome = refused.message
+    else:
+        outcome = "accepted"
+    assert outcome
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=anthropic_requests)
+def test_random_anthropic_bodies_decode_or_fail_cleanly(body: Any) -> None:
+    try:
+        messages_request_to_domain(decode_body(msgspec.json.encode(body), MessagesIn))
     except REFUSALS as refused:
         outcome = refused.message
     else:

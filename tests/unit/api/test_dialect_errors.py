@@ -3,6 +3,8 @@ router's plain text, whatever dialect they look like."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +13,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.testing import TestClient
 
+from shim.api.anthropic.errors import EXCEPTION_HANDLERS as ANTHROPIC_HANDLERS
 from shim.api.openai.errors import EXCEPTION_HANDLERS as OPENAI_HANDLERS
 from shim.api.routes import EXCEPTION_HANDLERS
 from shim.domain.errors import ModelNotFound, UpstreamUnavailable
@@ -44,9 +47,18 @@ class OpenAILike(Controller):
         fail(kind)
 
 
+class AnthropicLike(Controller):
+    path = "/v1/messages/fail"
+    exception_handlers = ANTHROPIC_HANDLERS
+
+    @get("/{kind:str}")
+    async def failing(self, kind: FromPath[str]) -> None:
+        fail(kind)
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient[Litestar]]:
-    app = Litestar([OllamaLike, OpenAILike], exception_handlers=EXCEPTION_HANDLERS)
+    app = Litestar([OllamaLike, OpenAILike, AnthropicLike], exception_handlers=EXCEPTION_HANDLERS)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -89,6 +101,28 @@ def test_openai_controllers_answer_in_openais_envelope_as_ollama_writes_it(
     error = f'{{"message":"{message}","type":"{kind_name}","param":null,"code":null}}'
     assert response.content == b'{"error":' + error.encode() + b"}\n"
     assert response.headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "kind_name", "message"),
+    [
+        ("missing", 404, "not_found_error", "model 'm' not found"),
+        ("unreachable", 503, "overloaded_error", "cannot reach LM Studio"),
+        ("teapot", 418, "api_error", "short and stout"),
+        ("crash", 500, "api_error", "internal server error"),
+    ],
+)
+def test_anthropic_controllers_answer_in_anthropics_envelope_as_ollama_writes_it(
+    client: TestClient[Litestar], kind: str, status: int, kind_name: str, message: str
+) -> None:
+    """anthropic.go `NewError`, written by middleware/anthropic.go's `writeError` (json.Encoder)."""
+    response = client.get(f"/v1/messages/fail/{kind}")
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.content.endswith(b"}\n")
+    body = json.loads(response.content)
+    assert re.fullmatch(r"req_[0-9a-f]{24}", body.pop("request_id"))
+    assert body == {"type": "error", "error": {"type": kind_name, "message": message}}
 
 
 @pytest.mark.parametrize("path", ["/v1/nothing", "/api/nothing"])
