@@ -38,6 +38,7 @@ from shim.api.server_info import ServerInfo
 from shim.api.whole_body import WholeBodyMiddleware
 from shim.main.config import Settings
 from shim.main.container import Container
+from shim.main.metrics_http import MetricsEndpoint, RequestMetrics
 from shim.main.runtime import release_after_bursts
 from shim.main.stream_cut import cut_streams_after_grace
 
@@ -88,8 +89,15 @@ def create_app(container: Container) -> ASGIApp:
         logging_config=None,
     )
     app: ASGIApp = OpenStreamsMiddleware(WholeBodyMiddleware(cast(ASGIApp, litestar)), streams)
+    metrics = container.metrics()
+    if metrics is not None and settings.metrics == "on":
+        app = MetricsEndpoint(app, metrics)  # inside the key check: behind the key, if any
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key)
+    if metrics is not None:
+        if settings.metrics == "public":
+            app = MetricsEndpoint(app, metrics)
+        app = RequestMetrics(app, metrics)
     if settings.host_check and is_loopback_bind(settings.host):
         app = HostGuardMiddleware(app, settings.allowed_hosts)
     return RequestContextMiddleware(app, AccessLog())

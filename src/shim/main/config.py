@@ -55,6 +55,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     state_dir: str = ""
     download_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
     workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    metrics: Literal["off", "on", "public"] = "on"
+    traces: Literal["off", "otlp"] = "off"
+    otlp_endpoint: str = "http://localhost:4318/v1/traces"
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
@@ -121,7 +124,7 @@ def _parse(name: str, value: str) -> object:
         return _parse_aliases(value)
     if name in ("allowed_origins", "allowed_hosts"):
         return tuple(part.strip() for part in value.split(",") if part.strip())
-    if name in ("log_level", "log_format", "backend"):
+    if name in ("log_level", "log_format", "backend", "metrics", "traces"):
         return value.lower()
     if name == "lmstudio_url":
         return ",".join(part.strip().rstrip("/") for part in value.split(","))
