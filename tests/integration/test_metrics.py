@@ -59,6 +59,15 @@ def test_an_answer_counts_its_tokens_first_token_and_speed(
     assert value(samples, "shim_tokens_per_second_sum", model=MODEL) > 0
 
 
+def test_a_model_is_one_series_whatever_its_spelling(shim: str, lmstudio: LMStudioDouble) -> None:
+    client = ollama.Client(host=shim)
+    for spelling in (MODEL, MODEL.upper(), MODEL + ":latest"):
+        lmstudio.chat_script = content_script(["a"])
+        client.chat(model=spelling, messages=HELLO)
+    samples = scrape(shim)
+    assert value(samples, "shim_time_to_first_token_seconds_count", model=MODEL) == 3
+
+
 def test_upstream_calls_and_catalog_refreshes_are_counted(shim: str) -> None:
     ollama.Client(host=shim).list()
     samples = scrape(shim)

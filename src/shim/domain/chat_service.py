@@ -62,7 +62,7 @@ class ChatService:
             upstream = self._streamer.stream(
                 msgspec.structs.replace(request, model=ready.upstream_key)
             )
-            events = self._shaped(upstream, request, started)
+            events = self._shaped(upstream, request.think, started, record.key)
             try:
                 first = await anext(events)
             except BaseException:
@@ -94,10 +94,11 @@ class ChatService:
     async def _shaped(
         self,
         upstream: AsyncGenerator[CompletionEvent, None],
-        request: CompletionRequest,
+        think: bool | None,
         started: int,
+        model: str,
     ) -> AsyncGenerator[list[AnswerEvent], None]:
-        shaping = Shaping(request.think, self._clock)
+        shaping = Shaping(think, self._clock)
         async with self._gate.slot(), aclosing(upstream):
             sent = self._clock()
             async for event in upstream:
@@ -106,7 +107,7 @@ class ChatService:
                     shaping.flush(shaped)
                     completed = self._completed(event, started, sent, shaping)
                     if self._on_answered is not None:
-                        self._on_answered(request.model, completed)
+                        self._on_answered(model, completed)
                     shaped.append(completed)
                     yield shaped
                     return

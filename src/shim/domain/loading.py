@@ -42,7 +42,7 @@ class ModelLoader:
         if not needs_load(record, request):
             yield record
             return
-        async with self._locks.hold(record.upstream_key), self._loading(request.model):
+        async with self._locks.hold(record.upstream_key), self._loading(record.key):
             self._on_models_changed()
             fresh = await self._selector.resolve(request.model)
             yield await self._prepare(fresh, request)
