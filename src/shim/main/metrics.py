@@ -8,6 +8,7 @@ multiprocess mode); alone, a process answers from its own registry.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,7 +20,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from shim.adapters.upstream_http import UpstreamWatch
 from shim.domain.completion import Completed
@@ -150,7 +151,32 @@ class Hooks(NamedTuple):
 def metrics_for(settings: Settings) -> Metrics | None:
     if settings.metrics == "off":
         return None
-    return Metrics(shared_metrics_dir(settings))
+    shared_dir = shared_metrics_dir(settings)
+    if shared_dir is not None:
+        forget_dead_workers(shared_dir, os.getpid())
+    return Metrics(shared_dir)
+
+
+def forget_dead_workers(directory: Path, pid: int) -> None:
+    """A worker that died leaves its gauges behind (a stream it was writing would count for
+    ever): each new worker drops those of the workers no longer running, then names itself."""
+    workers = directory / "workers"
+    workers.mkdir(parents=True, exist_ok=True)
+    for entry in workers.iterdir():
+        if entry.name.isdigit() and not is_running(int(entry.name)):
+            mark_process_dead(int(entry.name), str(directory))  # type: ignore[no-untyped-call]
+            entry.unlink(missing_ok=True)
+    (workers / str(pid)).touch()
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # POSIX: no signal sent, only asked whether it exists (workers fork)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user's
+        return True
+    return True
 
 
 def hooks_of(metrics: Metrics | None) -> Hooks:
