@@ -86,6 +86,15 @@ def test_an_unreachable_lm_studio_is_an_upstream_error_of_its_kind(
     assert value(samples, "shim_catalog_refreshes_total", outcome="error") >= 1
 
 
+def test_each_of_several_hosts_is_counted(start_shim: StartShim, lmstudio: LMStudioDouble) -> None:
+    gone = f"http://127.0.0.1:{free_port()}"
+    shim = start_shim(lmstudio_url=f"{lmstudio.url},{gone}", discovery_retries=0)
+    ollama.Client(host=shim).list()
+    samples = scrape(shim)
+    assert total(samples, "shim_upstream_calls_total", status="200") >= 1
+    assert total(samples, "shim_upstream_errors_total", kind="unreachable") >= 1
+
+
 def test_a_request_that_loads_a_model_is_counted(shim: str, lmstudio: LMStudioDouble) -> None:
     lmstudio.chat_script = content_script(["hi"], model=UNLOADED)
     ollama.Client(host=shim).chat(model=UNLOADED, messages=HELLO)
