@@ -34,12 +34,16 @@ def test_requests_are_counted_by_route_dialect_and_status(
 ) -> None:
     lmstudio.chat_script = content_script(["Hel", "lo"], usage=(12, 4))
     ollama.Client(host=shim).chat(model=MODEL, messages=HELLO)
-    openai.OpenAI(base_url=shim + "/v1", api_key="x").models.list()
+    openai_client = openai.OpenAI(base_url=shim + "/v1", api_key="x")
+    openai_client.models.list()
+    lmstudio.chat_script = content_script(["Hi"])
+    openai_client.responses.create(model=MODEL, input="hello")
     httpx.get(shim + "/api/nothing-here")
     samples = scrape(shim)
     ok = {"status": "200"}
     assert value(samples, "shim_requests_total", route="/api/chat", dialect="ollama", **ok) == 1
     assert value(samples, "shim_requests_total", route="/v1/models", dialect="openai", **ok) == 1
+    assert value(samples, "shim_requests_total", route="/v1/responses", dialect="openai", **ok) == 1
     unrouted = {"route": "unrouted", "dialect": "ollama", "status": "404"}
     assert value(samples, "shim_requests_total", **unrouted) == 1
     chat_latency = {"route": "/api/chat", "dialect": "ollama"}
