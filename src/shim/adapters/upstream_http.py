@@ -6,6 +6,7 @@ resends a POST, and resends a GET at most once, when a kept connection turns out
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
@@ -15,7 +16,7 @@ import aiohttp
 import msgspec
 import structlog
 
-from shim.domain.errors import UpstreamError, UpstreamUnavailable
+from shim.domain.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +39,15 @@ class LMStudioAddress(NamedTuple):
 
     def headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self.api_token}"} if self.api_token else {}
+
+
+class UpstreamWatch(Protocol):
+    """What the client tells of each call: its route and status (0: no answer), its time, and
+    each transport failure by kind (`unreachable`, `timeout`, `transport`)."""
+
+    def called(self, method: str, route: str, status: int, seconds: float) -> None: ...
+
+    def failed(self, route: str, kind: str) -> None: ...
 
 
 class UpstreamReply(msgspec.Struct, frozen=True):
@@ -70,7 +80,9 @@ class Upstream(Protocol):
     def stream(self, path: str, body: bytes) -> AbstractAsyncContextManager[UpstreamStream]: ...
 
 
-async def open_upstream(address: LMStudioAddress) -> AsyncIterator[AiohttpUpstream]:
+async def open_upstream(
+    address: LMStudioAddress, watch: UpstreamWatch | None = None
+) -> AsyncIterator[AiohttpUpstream]:
     """The app-lifetime client, through the proxy Settings name. It never reads the
     environment itself: with `trust_env` aiohttp would read it, and `.netrc`, on every
     request, in a thread."""
@@ -86,13 +98,16 @@ async def open_upstream(address: LMStudioAddress) -> AsyncIterator[AiohttpUpstre
         connector=connector,
         proxy=address.proxy,
     ) as session:
-        yield AiohttpUpstream(session, address.base_url.rstrip("/"))
+        yield AiohttpUpstream(session, address.base_url.rstrip("/"), watch)
 
 
 class AiohttpUpstream(Upstream):
-    def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, watch: UpstreamWatch | None = None
+    ) -> None:
         self._session = session
         self._base_url = base_url
+        self._watch = watch
 
     @property
     def base_url(self) -> str:
@@ -112,6 +127,7 @@ class AiohttpUpstream(Upstream):
             status, size = response.status, len(content)
             return UpstreamReply(status, content)
         finally:
+            seconds = time.perf_counter() - started
             log.info(
                 "upstream.call",
                 host=self._base_url,
@@ -119,17 +135,30 @@ class AiohttpUpstream(Upstream):
                 path=path,
                 status=status,
                 bytes=size,
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                duration_ms=round(seconds * 1000, 3),
             )
+            if self._watch is not None:
+                self._watch.called(method, route_of(path), status, seconds)
 
     @asynccontextmanager
     async def stream(self, path: str, body: bytes) -> AsyncIterator[UpstreamStream]:
-        """A POST whose answer is read as it arrives."""
+        """A POST whose answer is read as it arrives; its time is the time to its headers."""
+        started = time.perf_counter()
         with self.transport_errors(path):
-            async with self._session.post(
-                path.lstrip("/"), data=body, headers=JSON_HEADERS
-            ) as response:
+            try:
+                response = await self._session.post(
+                    path.lstrip("/"), data=body, headers=JSON_HEADERS
+                )
+            except BaseException:
+                self._called("POST", path, 0, started)
+                raise
+            self._called("POST", path, response.status, started)
+            async with response:
                 yield AiohttpStream(response, self, path)
+
+    def _called(self, method: str, path: str, status: int, started: float) -> None:
+        if self._watch is not None:
+            self._watch.called(method, route_of(path), status, time.perf_counter() - started)
 
     @contextmanager
     def transport_errors(self, path: str) -> Iterator[None]:
@@ -137,13 +166,20 @@ class AiohttpUpstream(Upstream):
         try:
             yield
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
+            self._failed(path, "unreachable")
             message = f"cannot reach LM Studio at {self._base_url}: {_describe(error)}"
             raise UpstreamUnavailable(message) from None
         except TimeoutError as error:
+            self._failed(path, "timeout")
             message = f"LM Studio did not answer {path} in time ({_describe(error)})"
-            raise UpstreamError(message) from None
+            raise UpstreamTimeout(message) from None
         except aiohttp.ClientError as error:
+            self._failed(path, "transport")
             raise UpstreamError(f"LM Studio failed on {path}: {_describe(error)}") from None
+
+    def _failed(self, path: str, kind: str) -> None:
+        if self._watch is not None:
+            self._watch.failed(route_of(path), kind)
 
 
 class AiohttpStream(UpstreamStream):
@@ -170,6 +206,14 @@ class AiohttpStream(UpstreamStream):
     async def read(self) -> bytes:
         with self._upstream.transport_errors(self._path):
             return await self._response.read()
+
+
+def route_of(path: str) -> str:
+    """The path without the ids in it (a download job's), so that routes stay few."""
+    return _JOB_ID.sub("/status/{job}", path.split("?", 1)[0])
+
+
+_JOB_ID = re.compile(r"/status/[^/]+$")
 
 
 def _describe(error: BaseException) -> str:

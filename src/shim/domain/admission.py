@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from shim.domain.errors import ServerBusy
+from shim.domain.watch import GateWatch
 
 
 class AdmissionGate:
     """At most `limit` requests run; up to `queue` more wait; beyond that requests are refused."""
 
-    def __init__(self, limit: int, queue: int) -> None:
+    def __init__(self, limit: int, queue: int, watch: GateWatch | None = None) -> None:
         self._slots = asyncio.Semaphore(limit)
+        self._watch = watch
         self._queue = queue
         self._waiting = 0
         self._running = 0
@@ -36,12 +38,14 @@ class AdmissionGate:
     async def slot(self) -> AsyncIterator[None]:
         """Wait for a free slot (or refuse at once when the queue is full); free it on exit."""
         if self._slots.locked() and self._waiting >= self._queue:
+            if self._watch is not None:
+                self._watch.refused()
             raise ServerBusy()
-        self._waiting += 1
+        self._queued(+1)
         try:
             await self._slots.acquire()
         finally:
-            self._waiting -= 1
+            self._queued(-1)
         self._running += 1
         self._admitted += 1
         try:
@@ -49,3 +53,8 @@ class AdmissionGate:
         finally:
             self._running -= 1
             self._slots.release()
+
+    def _queued(self, change: int) -> None:
+        self._waiting += change
+        if self._watch is not None:
+            self._watch.queue_depth(self._waiting)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Hashable
 
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelCatalog, ModelChanges
+from shim.domain.watch import OnRefreshed, Outcome
 
 Models = tuple[ModelRecord, ...]
 
@@ -25,11 +26,13 @@ class CachedModelCatalog(ModelCatalog):
         ttl_seconds: float,
         changes: ModelChanges | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_refreshed: OnRefreshed | None = None,
     ) -> None:
         self._source = source
         self._ttl = ttl_seconds
         self._changes = changes or UnsharedChanges()
         self._clock = clock
+        self._on_refreshed = on_refreshed
         self._models: Models | None = None
         self._expires_at = 0.0
         self._fetched_revision: Hashable = None
@@ -65,13 +68,21 @@ class CachedModelCatalog(ModelCatalog):
         revision = self._changes.revision()  # first: a change during the fetch means another
         try:
             models = tuple(await self._source.list_models())
+        except Exception:
+            self._refreshed("error")
+            raise
         finally:
             self._inflight = None
+        self._refreshed("ok")
         self._models = models
         if generation == self._generation:
             self._expires_at = self._clock() + self._ttl
             self._fetched_revision = revision
         return models
+
+    def _refreshed(self, outcome: Outcome) -> None:
+        if self._on_refreshed is not None:
+            self._on_refreshed(outcome)
 
 
 class UnsharedChanges(ModelChanges):

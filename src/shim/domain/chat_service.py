@@ -26,6 +26,7 @@ from shim.domain.loading import ModelLoader
 from shim.domain.models import ModelRecord
 from shim.domain.ports import CompletionStreamer, ModelSelector
 from shim.domain.shaping import Shaping
+from shim.domain.watch import OnAnswered
 
 Verb = Literal["chat", "generate"]
 
@@ -38,12 +39,14 @@ class ChatService:
         loader: ModelLoader,
         gate: AdmissionGate,
         clock: Callable[[], int] = time.perf_counter_ns,
+        on_answered: OnAnswered | None = None,
     ) -> None:
         self._selector = selector
         self._streamer = streamer
         self._loader = loader
         self._gate = gate
         self._clock = clock
+        self._on_answered = on_answered
 
     async def open(
         self, request: CompletionRequest, verb: Verb
@@ -59,7 +62,7 @@ class ChatService:
             upstream = self._streamer.stream(
                 msgspec.structs.replace(request, model=ready.upstream_key)
             )
-            events = self._shaped(upstream, request.think, started)
+            events = self._shaped(upstream, request.think, started, record.key)
             try:
                 first = await anext(events)
             except BaseException:
@@ -93,6 +96,7 @@ class ChatService:
         upstream: AsyncGenerator[CompletionEvent, None],
         think: bool | None,
         started: int,
+        model: str,
     ) -> AsyncGenerator[list[AnswerEvent], None]:
         shaping = Shaping(think, self._clock)
         async with self._gate.slot(), aclosing(upstream):
@@ -101,7 +105,10 @@ class ChatService:
                 shaped: list[AnswerEvent] = []
                 if isinstance(event, Finish):
                     shaping.flush(shaped)
-                    shaped.append(self._completed(event, started, sent, shaping))
+                    completed = self._completed(event, started, sent, shaping)
+                    if self._on_answered is not None:
+                        self._on_answered(model, completed)
+                    shaped.append(completed)
                     yield shaped
                     return
                 shaping.add(event, shaped)

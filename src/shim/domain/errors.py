@@ -44,6 +44,10 @@ class UpstreamUnavailable(UpstreamError):
     """The backend could not be reached at all."""
 
 
+class UpstreamTimeout(UpstreamError):
+    """The backend took longer to answer, or to go on answering, than shim waits."""
+
+
 class UpstreamRejected(UpstreamError):
     """The backend refused the request itself; `status` is the HTTP status to pass on."""
 

@@ -13,6 +13,7 @@ from shim.domain.errors import Unsupported
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.models import ModelRecord
 from shim.domain.ports import ModelLifecycle, ModelLocks, ModelSelector
+from shim.domain.watch import OnLoaded, Outcome
 
 
 class ModelLoader:
@@ -23,12 +24,14 @@ class ModelLoader:
         on_models_changed: Callable[[], None],
         report: Callable[[Exception], None],
         locks: ModelLocks | None = None,
+        on_loaded: OnLoaded | None = None,
     ) -> None:
         self._selector = selector
         self._lifecycle = lifecycle
         self._on_models_changed = on_models_changed
         self._report = report
         self._locks = locks or ProcessModelLocks()
+        self._on_loaded = on_loaded
         self._background: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
@@ -39,7 +42,7 @@ class ModelLoader:
         if not needs_load(record, request):
             yield record
             return
-        async with self._locks.hold(record.upstream_key):
+        async with self._locks.hold(record.upstream_key), self._loading(record.key):
             self._on_models_changed()
             fresh = await self._selector.resolve(request.model)
             yield await self._prepare(fresh, request)
@@ -65,11 +68,25 @@ class ModelLoader:
         return record
 
     async def load(self, record: ModelRecord, keep_alive_seconds: float | None) -> None:
-        async with self._locks.hold(record.upstream_key):
+        async with self._locks.hold(record.upstream_key), self._loading(record.key):
             await self._lifecycle.load(
                 record, keep_alive_seconds=keep_alive_seconds, context_length=None
             )
         self._on_models_changed()
+
+    @asynccontextmanager
+    async def _loading(self, model: str) -> AsyncIterator[None]:
+        """Tells the watcher of a load: the caller's request loads the model inside."""
+        try:
+            yield
+        except Exception:
+            self._loaded(model, "error")
+            raise
+        self._loaded(model, "ok")
+
+    def _loaded(self, model: str, outcome: Outcome) -> None:
+        if self._on_loaded is not None:
+            self._on_loaded(model, outcome)
 
     async def unload(self, model: str) -> None:
         """Unload what is loaded now (fresh from the backend), then let /api/ps see it."""

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
+from importlib.metadata import version
 from typing import Any, cast
 
 import structlog
@@ -38,8 +39,10 @@ from shim.api.server_info import ServerInfo
 from shim.api.whole_body import WholeBodyMiddleware
 from shim.main.config import Settings
 from shim.main.container import Container
+from shim.main.metrics_http import MetricsEndpoint, RequestMetrics
 from shim.main.runtime import release_after_bursts
 from shim.main.stream_cut import cut_streams_after_grace
+from shim.main.traces import Tracing, otlp_tracing
 
 log = structlog.get_logger("shim.lifecycle")
 
@@ -63,6 +66,7 @@ def create_app(container: Container) -> ASGIApp:
     )
     streams = OpenStreams()
     readiness = container.readiness()
+    tracing = tracing_for(settings)
 
     def housekeeping() -> list[Coroutine[Any, Any, None]]:
         return [
@@ -86,13 +90,28 @@ def create_app(container: Container) -> ASGIApp:
         request_max_body_size=settings.max_request_bytes,
         openapi_config=None,
         logging_config=None,
+        plugins=[tracing.plugin] if tracing else [],
+        on_shutdown=[tracing.shutdown] if tracing else [],
     )
     app: ASGIApp = OpenStreamsMiddleware(WholeBodyMiddleware(cast(ASGIApp, litestar)), streams)
+    metrics = container.metrics()
+    if metrics is not None and settings.metrics == "on":
+        app = MetricsEndpoint(app, metrics)  # inside the key check: behind the key, if any
     if settings.api_key:
         app = ApiKeyMiddleware(app, settings.api_key, KEY_REJECTIONS)
+    if metrics is not None:
+        if settings.metrics == "public":
+            app = MetricsEndpoint(app, metrics)
+        app = RequestMetrics(app, metrics)
     if settings.host_check and is_loopback_bind(settings.host):
         app = HostGuardMiddleware(app, settings.allowed_hosts)
     return RequestContextMiddleware(app, AccessLog())
+
+
+def tracing_for(settings: Settings) -> Tracing | None:
+    if settings.traces == "off":
+        return None
+    return otlp_tracing(settings.otlp_endpoint, version("shim"))
 
 
 class Services:

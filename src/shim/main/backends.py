@@ -20,7 +20,7 @@ from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
-from shim.adapters.upstream_http import LMStudioAddress, open_upstream
+from shim.adapters.upstream_http import LMStudioAddress, UpstreamWatch, open_upstream
 from shim.domain.hosts import OneBackend
 from shim.domain.ports import AliasStore
 from shim.main.config import Settings
@@ -47,7 +47,9 @@ class LMStudioBackend(containers.DeclarativeContainer):
         read_timeout=settings.provided.read_timeout_seconds,
         proxy=settings.provided.lmstudio_proxy,
     )
-    http_client = providers.Resource(open_upstream, address)
+    # The metrics, when the composition has them.
+    upstream_watch: providers.Object[UpstreamWatch | None] = providers.Object(None)
+    http_client = providers.Resource(open_upstream, address, upstream_watch)
 
     catalog = providers.Singleton(
         LMStudioModelCatalog, client=http_client, retries=settings.provided.discovery_retries
@@ -71,7 +73,9 @@ class LMStudioHostsBackend(containers.DeclarativeContainer):
     to a host that has its model, hosts checked in the background."""
 
     settings = providers.Dependency(instance_of=Settings)
-    hosts = providers.Resource(open_host_pool, settings)
+    # The metrics, when the composition has them: every host's calls are counted.
+    upstream_watch: providers.Object[UpstreamWatch | None] = providers.Object(None)
+    hosts = providers.Resource(open_host_pool, settings, upstream_watch)
 
     catalog = providers.Singleton(UnionCatalog, pool=hosts)
     streamer = providers.Singleton(RoutedStreamer, pool=hosts)

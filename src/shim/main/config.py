@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ ENV_PREFIX = "SHIM_"
 MIB = 1024 * 1024
 MIN_OLLAMA_VERSION = (0, 6, 4)
 LEGACY_LMSTUDIO_BASE = "SHIM_LMSTUDIO_BASE"
+OTEL_MODULES = ("opentelemetry.sdk.trace", "opentelemetry.exporter.otlp.proto.http")
 
 
 class SettingsError(ValueError):
@@ -55,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     state_dir: str = ""
     download_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
     workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    metrics: Literal["off", "on", "public"] = "on"
+    traces: Literal["off", "otlp"] = "off"
+    otlp_endpoint: str = "http://localhost:4318/v1/traces"
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
@@ -121,7 +126,7 @@ def _parse(name: str, value: str) -> object:
         return _parse_aliases(value)
     if name in ("allowed_origins", "allowed_hosts"):
         return tuple(part.strip() for part in value.split(",") if part.strip())
-    if name in ("log_level", "log_format", "backend"):
+    if name in ("log_level", "log_format", "backend", "metrics", "traces"):
         return value.lower()
     if name == "lmstudio_url":
         return ",".join(part.strip().rstrip("/") for part in value.split(","))
@@ -157,9 +162,19 @@ def _check(settings: Settings, sources: Mapping[str, str]) -> None:
     version = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", settings.ollama_version)
     if not version or tuple(map(int, version.groups())) < MIN_OLLAMA_VERSION:
         raise fail("ollama_version", settings.ollama_version, "expected x.y.z, at least 0.6.4")
+    if settings.traces == "otlp" and not otel_installed():
+        raise fail("traces", "otlp", "it needs the otel extra: pip install 'shim[otel]'")
     if settings.workers > 1 and not writable_directory(settings.state_dir):
         why = "several workers share their state there, and it is not a directory shim can write"
         raise fail("state_dir", settings.state_dir, why)
+
+
+def otel_installed() -> bool:
+    """Whether the `otel` extra's libraries are there, found without importing them."""
+    try:
+        return all(importlib.util.find_spec(name) for name in OTEL_MODULES)
+    except ModuleNotFoundError:  # not even the namespace package
+        return False
 
 
 def writable_directory(path: str) -> bool:

@@ -23,6 +23,7 @@ from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 from shim.main.backends import backend_for
 from shim.main.config import Settings
+from shim.main.metrics import Metrics, hooks_of, metrics_for
 from shim.main.readiness import Readiness
 
 log = structlog.get_logger("shim.lifecycle")
@@ -53,14 +54,20 @@ def log_unapplied(error: Exception) -> None:
 
 
 def build_container(settings: Settings) -> Container:
-    """The container for `settings`, over the one backend they name."""
-    return Container(settings=settings, backend=backend_for(settings)(settings=settings))
+    """The container for `settings`, over the one backend they name, with its metrics."""
+    metrics = metrics_for(settings)
+    backend = backend_for(settings)(settings=settings)
+    if settings.backend == "lmstudio":
+        backend.upstream_watch.override(providers.Object(hooks_of(metrics).upstream))
+    return Container(settings=settings, backend=backend, metrics=providers.Object(metrics))
 
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     backend = providers.DependenciesContainer()
     readiness = providers.Singleton(Readiness)
+    metrics: providers.Object[Metrics | None] = providers.Object(None)  # none unless given
+    hooks = providers.Singleton(hooks_of, metrics)
 
     catalog = providers.Singleton(
         CachedModelCatalog,
@@ -73,6 +80,7 @@ class Container(containers.DeclarativeContainer):
             changes=providers.Singleton(model_changes_for, settings),
             hosts=backend.hosts,
         ),
+        on_refreshed=hooks.provided.refreshed,
     )
     selector = providers.Singleton(
         CatalogModelSelector, catalog=catalog, aliases=settings.provided.model_aliases
@@ -81,6 +89,7 @@ class Container(containers.DeclarativeContainer):
         AdmissionGate,
         limit=settings.provided.max_concurrent_requests,
         queue=settings.provided.max_queue,
+        watch=hooks.provided.gate,
     )
     loader = providers.Singleton(
         ModelLoader,
@@ -89,9 +98,15 @@ class Container(containers.DeclarativeContainer):
         on_models_changed=catalog.provided.invalidate,
         report=providers.Object(log_unapplied),
         locks=providers.Singleton(model_locks_for, settings),
+        on_loaded=hooks.provided.loaded,
     )
     chat_service = providers.Singleton(
-        ChatService, selector=selector, streamer=backend.streamer, loader=loader, gate=gate
+        ChatService,
+        selector=selector,
+        streamer=backend.streamer,
+        loader=loader,
+        gate=gate,
+        on_answered=hooks.provided.answered,
     )
     embeddings = providers.Singleton(
         EmbeddingService, selector=selector, embedder=backend.embedder, gate=gate

@@ -14,7 +14,7 @@ from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
-from shim.adapters.upstream_http import LMStudioAddress, Upstream, open_upstream
+from shim.adapters.upstream_http import LMStudioAddress, Upstream, UpstreamWatch, open_upstream
 from shim.main.config import Settings
 from shim.main.hosts import LMStudioHost, lmstudio_hosts
 
@@ -39,14 +39,16 @@ def address_of(host: LMStudioHost, settings: Settings) -> LMStudioAddress:
     )
 
 
-async def open_host_pool(settings: Settings) -> AsyncIterator[HostPool]:
+async def open_host_pool(
+    settings: Settings, watch: UpstreamWatch | None = None
+) -> AsyncIterator[HostPool]:
     """Every host's client open, and their checks running, until the app stops. No host is
     asked anything here: one that is down at start-up must not hold up the others."""
     async with AsyncExitStack() as stack:
         hosts = []
         for host in lmstudio_hosts(settings.lmstudio_url, settings.lmstudio_api_token):
             client = await stack.enter_async_context(
-                asynccontextmanager(open_upstream)(address_of(host, settings))
+                asynccontextmanager(open_upstream)(address_of(host, settings), watch)
             )
             hosts.append(BackendHost(host.url, lmstudio_adapters(client, settings)))
         pool = HostPool(hosts)

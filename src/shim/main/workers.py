@@ -22,6 +22,7 @@ from shim.main.hosts import host_tokens
 from shim.main.logging_setup import configure_logging
 from shim.main.readiness import Readiness, StopFlag
 from shim.main.serving import drain_then_stop, granian_options
+from shim.main.shared_metrics import share_metrics
 from shim.main.stream_cut import SERVER_GRACE_MARGIN_SECONDS
 from shim.main.supervisor_watch import default_stop_signals, stop_when_supervisor_goes
 
@@ -29,6 +30,7 @@ log = structlog.get_logger(__name__)
 
 
 def serve_workers(settings: Settings) -> None:
+    share_metrics(settings)
     stop_flag = multiprocessing.get_context("fork").Event()
     server = DrainingGranian(settings, Readiness(stop_flag))
     server.serve(target_loader=WorkerApp(settings, stop_flag), wrap_loader=False)

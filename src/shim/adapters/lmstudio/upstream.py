@@ -12,7 +12,7 @@ import structlog
 
 from shim.adapters.idle_watch import IdleWatch
 from shim.adapters.upstream_http import Upstream, UpstreamReply, UpstreamStream
-from shim.domain.errors import UpstreamError, UpstreamRejected
+from shim.domain.errors import UpstreamError, UpstreamRejected, UpstreamTimeout
 
 log = structlog.get_logger(__name__)
 
@@ -93,7 +93,7 @@ async def pieces_of(
                 if not watch.caused_cancellation():
                     raise
                 message = f"LM Studio stalled for {idle_seconds:g} s in the middle of {path}"
-                raise UpstreamError(message) from None
+                raise UpstreamTimeout(message) from None
             finally:
                 watch.read_ended()
     finally:
