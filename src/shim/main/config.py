@@ -55,6 +55,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     state_dir: str = ""
     download_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 1.0
     workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    state_backend: Literal["file", "redis"] = "file"
+    redis_url: str = ""
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
@@ -121,7 +123,7 @@ def _parse(name: str, value: str) -> object:
         return _parse_aliases(value)
     if name in ("allowed_origins", "allowed_hosts"):
         return tuple(part.strip() for part in value.split(",") if part.strip())
-    if name in ("log_level", "log_format", "backend"):
+    if name in ("log_level", "log_format", "backend", "state_backend"):
         return value.lower()
     if name == "lmstudio_url":
         return ",".join(part.strip().rstrip("/") for part in value.split(","))
@@ -157,6 +159,11 @@ def _check(settings: Settings, sources: Mapping[str, str]) -> None:
     version = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", settings.ollama_version)
     if not version or tuple(map(int, version.groups())) < MIN_OLLAMA_VERSION:
         raise fail("ollama_version", settings.ollama_version, "expected x.y.z, at least 0.6.4")
+    if settings.state_backend == "redis" and not re.fullmatch(
+        r"(rediss?|unix)://\S+", settings.redis_url
+    ):
+        why = "the redis state backend needs a redis://, rediss:// or unix:// URL"
+        raise fail("redis_url", settings.redis_url, why)
     if settings.workers > 1 and not writable_directory(settings.state_dir):
         why = "several workers share their state there, and it is not a directory shim can write"
         raise fail("state_dir", settings.state_dir, why)

@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import structlog
 from dependency_injector import containers, providers
 
-from shim.adapters.state.change_file import ChangeFile
-from shim.adapters.state.model_locks import FileModelLocks
 from shim.domain.admission import AdmissionGate
 from shim.domain.aliases import AliasingCatalog
-from shim.domain.catalog import CachedModelCatalog, UnsharedChanges
+from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
 from shim.domain.hosts import BackendHealth, HostAwareChanges
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
-from shim.domain.model_locks import ProcessModelLocks
-from shim.domain.ports import ModelChanges, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 from shim.main.backends import backend_for
 from shim.main.config import Settings
 from shim.main.readiness import Readiness
+from shim.main.state import STATE_BACKENDS
 
 log = structlog.get_logger("shim.lifecycle")
-
-
-def shares_state(settings: Settings) -> bool:
-    return settings.workers > 1 and bool(settings.state_dir)
-
-
-def model_changes_for(settings: Settings) -> ModelChanges:
-    """Workers must hear of one another's model changes at once, which costs a file check per
-    request; a lone process hears of its own directly."""
-    if shares_state(settings):
-        return ChangeFile(Path(settings.state_dir) / "models-changed")
-    return UnsharedChanges()
-
-
-def model_locks_for(settings: Settings) -> ModelLocks:
-    """Workers share their load locks, or two of them could load one model twice."""
-    if shares_state(settings):
-        return FileModelLocks(Path(settings.state_dir) / "model-locks")
-    return ProcessModelLocks()
 
 
 def log_unapplied(error: Exception) -> None:
@@ -53,25 +29,28 @@ def log_unapplied(error: Exception) -> None:
 
 
 def build_container(settings: Settings) -> Container:
-    """The container for `settings`, over the one backend they name."""
-    return Container(settings=settings, backend=backend_for(settings)(settings=settings))
+    """The container for `settings`, over the one backend and the state backend they name."""
+    backend = backend_for(settings)(settings=settings)
+    state = STATE_BACKENDS[settings.state_backend](
+        settings=settings, backend_aliases=backend.alias_store
+    )
+    return Container(settings=settings, backend=backend, state=state)
 
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     backend = providers.DependenciesContainer()
+    state = providers.DependenciesContainer()
     readiness = providers.Singleton(Readiness)
 
     catalog = providers.Singleton(
         CachedModelCatalog,
         source=providers.Singleton(
-            AliasingCatalog, source=backend.catalog, store=backend.alias_store
+            AliasingCatalog, source=backend.catalog, store=state.alias_store
         ),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
         changes=providers.Singleton(
-            HostAwareChanges,
-            changes=providers.Singleton(model_changes_for, settings),
-            hosts=backend.hosts,
+            HostAwareChanges, changes=state.model_changes, hosts=backend.hosts
         ),
     )
     selector = providers.Singleton(
@@ -88,7 +67,7 @@ class Container(containers.DeclarativeContainer):
         lifecycle=backend.lifecycle,
         on_models_changed=catalog.provided.invalidate,
         report=providers.Object(log_unapplied),
-        locks=providers.Singleton(model_locks_for, settings),
+        locks=state.model_locks,
     )
     chat_service = providers.Singleton(
         ChatService, selector=selector, streamer=backend.streamer, loader=loader, gate=gate
@@ -99,7 +78,7 @@ class Container(containers.DeclarativeContainer):
     admin = providers.Singleton(
         ModelAdmin,
         selector=selector,
-        store=backend.alias_store,
+        store=state.alias_store,
         on_models_changed=catalog.provided.invalidate,
     )
     pulls = providers.Singleton(

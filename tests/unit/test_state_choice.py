@@ -1,4 +1,4 @@
-"""Choices the container makes from Settings."""
+"""Where the state lives, as Settings choose it."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from shim.adapters.state.model_locks import FileModelLocks
 from shim.domain.catalog import UnsharedChanges
 from shim.domain.model_locks import ProcessModelLocks
 from shim.main.config import Settings
-from shim.main.container import model_changes_for, model_locks_for
+from shim.main.state import model_changes_for, model_locks_for
 
 
 def test_only_workers_share_word_of_model_changes(tmp_path: Path) -> None:
