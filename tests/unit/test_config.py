@@ -108,4 +108,7 @@ def test_shared_state_is_in_files_unless_redis_is_named() -> None:
     settings = load_settings(
         {"SHIM_STATE_BACKEND": "Redis"}, {"redis_url": "redis://cache.internal:6379/2"}
     )
-    assert (settings.state_backend, settings.redis_url) == ("redis", "redis://cache.internal:6379/2")
+    assert (settings.state_backend, settings.redis_url) == (
+        "redis",
+        "redis://cache.internal:6379/2",
+    )
