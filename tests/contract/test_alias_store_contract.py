@@ -12,7 +12,7 @@ import redis.asyncio
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
 from shim.adapters.state.redis_aliases import RedisAliasStore
 from shim.domain.completion import Sampling
-from shim.domain.errors import ShimError
+from shim.domain.errors import ShimError, StateUnavailable
 from shim.domain.models import ModelDefaults
 from shim.domain.ports import Alias, AliasStore
 
@@ -149,9 +149,9 @@ async def test_unreadable_aliases_in_redis_are_a_clear_error(redis_url: str) -> 
             await RedisAliasStore(client, "shim:aliases").load()
 
 
-async def test_a_redis_that_does_not_answer_is_a_clear_error() -> None:
+async def test_a_redis_that_does_not_answer_is_said_to_be_unavailable() -> None:
     async with redis.asyncio.Redis.from_url("redis://127.0.0.1:9/0") as client:
-        with pytest.raises(ShimError, match="cannot read aliases from Redis"):
+        with pytest.raises(StateUnavailable, match="cannot read aliases from Redis"):
             await RedisAliasStore(client, "shim:aliases").load()
-        with pytest.raises(ShimError, match="cannot save aliases in Redis"):
+        with pytest.raises(StateUnavailable, match="cannot save aliases in Redis"):
             await RedisAliasStore(client, "shim:aliases").update(lambda saved: saved)

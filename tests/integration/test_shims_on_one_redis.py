@@ -93,3 +93,18 @@ def test_a_load_through_one_shim_shows_in_the_others_ps_at_once(
     assert UNLOADED + ":latest" not in [m.model for m in ollama.Client(host=second).ps().models]
     ollama.Client(host=first).generate(model=UNLOADED, keep_alive=-1)
     assert UNLOADED + ":latest" in [m.model for m in ollama.Client(host=second).ps().models]
+
+
+def test_a_shim_whose_redis_is_out_of_reach_says_so_with_503(start_shim: StartShim) -> None:
+    """Not ready, and requests refused as unavailable, naming Redis; never a 500."""
+    url = start_shim(state_backend="redis", redis_url="redis://127.0.0.1:9/0")
+    readiness = httpx.get(url + "/readyz")
+    assert readiness.status_code == 503
+    assert readiness.json()["status"] == "unavailable"
+    for refused in (
+        httpx.get(url + "/api/tags"),
+        httpx.post(url + "/api/chat", json={"model": LOADED, "messages": HELLO}),
+        httpx.post(url + "/api/copy", json={"source": LOADED, "destination": "helper"}),
+    ):
+        assert refused.status_code == 503
+        assert "cannot read aliases from Redis" in refused.json()["error"]

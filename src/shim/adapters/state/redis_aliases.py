@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import msgspec
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, WatchError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from shim.domain.errors import ShimError
+from shim.domain.errors import ShimError, StateUnavailable
 from shim.domain.ports import Alias, AliasChange, AliasStore
 
 _decoder = msgspec.json.Decoder(list[Alias])
@@ -27,13 +29,13 @@ class RedisAliasStore(AliasStore):
         try:
             return self._decode(await self._client.get(self._key))
         except RedisError as error:
-            raise ShimError(f"cannot read aliases from Redis: {error}") from None
+            raise failure("cannot read aliases from Redis", error) from None
 
     async def update(self, change: AliasChange) -> list[Alias]:
         try:
             return await self._update(change)
         except RedisError as error:
-            raise ShimError(f"cannot save aliases in Redis: {error}") from None
+            raise failure("cannot save aliases in Redis", error) from None
 
     async def _update(self, change: AliasChange) -> list[Alias]:
         async with self._client.pipeline(transaction=True) as pipe:
@@ -59,3 +61,9 @@ class RedisAliasStore(AliasStore):
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             why = f"the aliases in Redis key {self._key} are unreadable: {error}"
             raise ShimError(why) from None
+
+
+def failure(what: str, error: RedisError) -> ShimError:
+    """503 when Redis is out of reach, as for LM Studio; 500 for anything else it answers."""
+    unreachable = isinstance(error, RedisConnectionError | RedisTimeoutError)
+    return (StateUnavailable if unreachable else ShimError)(f"{what}: {error}")
