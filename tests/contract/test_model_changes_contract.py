@@ -10,6 +10,7 @@ import redis
 from shim.adapters.state.change_file import ChangeFile
 from shim.adapters.state.redis_changes import RedisModelChanges
 from shim.domain.ports import ModelChanges
+from tests.support.log_capture import LogCapture
 
 MakeChanges = Callable[[], ModelChanges]
 
@@ -47,9 +48,24 @@ def test_an_announcement_is_seen_by_the_other_process_at_once(make_changes: Make
     assert one.revision() not in (before, after)
 
 
-def test_an_unreachable_redis_neither_fails_nor_claims_a_change() -> None:
+def test_an_unreachable_redis_neither_fails_nor_claims_a_change(log_capture: LogCapture) -> None:
     with redis.Redis.from_url("redis://127.0.0.1:9/0") as client:
         changes = RedisModelChanges(client, "shim:models-revision")
         changes.announce()
+        assert [changes.revision() for _ in range(5)] == [None] * 5
+    unread = [r for r in log_capture.records if r["event"] == "models.changes_unread"]
+    assert len(unread) == 1, "one warning when Redis stops answering, not one per request"
+    assert any(r["event"] == "models.change_not_shared" for r in log_capture.records)
+
+
+def test_a_redis_back_again_is_read_and_said_so(redis_url: str, log_capture: LogCapture) -> None:
+    with redis.Redis.from_url(redis_url) as client:
+        changes = RedisModelChanges(client, "shim:models-revision")
+        where = client.connection_pool.connection_kwargs
+        port, where["port"] = where["port"], 9  # out of reach for a while, then back
         assert changes.revision() is None
-        assert changes.revision() is None
+        client.connection_pool.reset()
+        where["port"] = port
+        changes.announce()
+        assert changes.revision() is not None
+    assert any(r["event"] == "models.changes_read_again" for r in log_capture.records)

@@ -4,7 +4,7 @@ The catalog asks for the revision before it trusts its cached model list, on the
 path and synchronously (as the file check does for workers of one shim), so one round trip to
 Redis per request: an alias made through one shim is then seen by the next request to any
 other. A Redis that does not answer never fails a request: the cached lists' TTL still holds,
-and the log says why.
+and the log says so once when it stops answering and once when it is back, not on every request.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class RedisModelChanges(ModelChanges):
     def __init__(self, client: Redis, key: str) -> None:
         self._client = client
         self._key = key
+        self._unreachable = False
 
     def announce(self) -> None:
         try:
@@ -35,6 +36,11 @@ class RedisModelChanges(ModelChanges):
         try:
             value: Hashable = self._client.get(self._key)
         except RedisError as error:
-            log.warning("models.changes_unread", key=self._key, error=str(error))
+            if not self._unreachable:
+                log.warning("models.changes_unread", key=self._key, error=str(error))
+            self._unreachable = True
             return None
+        if self._unreachable:
+            log.info("models.changes_read_again", key=self._key)
+            self._unreachable = False
         return value
