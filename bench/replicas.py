@@ -22,7 +22,7 @@ import uvloop
 from bench import figures as f
 from bench.nginx import nginx_command
 from bench.procs import SERVE, Server, free_port, python, runtime_python
-from bench.report import machine
+from bench.report import OtherLoad, machine, wait_for_quiet
 
 REPLICAS = (1, 2, 3)
 SBIN = "/usr/sbin:/usr/local/sbin"
@@ -75,35 +75,43 @@ async def start(temp: Path, nginx: str, redis: str, servers: dict[str, Server]) 
         await servers[f"nginx-{count}"].ready("/api/tags")
 
 
+Row = tuple[str, list[f.FanOut], float | None, float]  # label, runs, shims' CPU, others' load
+
+
 async def measure(servers: dict[str, Server], streams: int, runs: int) -> None:
-    call = f.ollama_chat(200, True)
-    direct = await fanned(servers["standin"], f.openai_chat(200, True), streams, runs)
-    rows: list[tuple[str, list[f.FanOut], float | None]] = [("stand-in alone", direct, None)]
+    """Each setup after a wait for a quiet machine, with the share of a core other processes
+    took meanwhile: on a shared machine that share, not shim, can decide a row."""
+    call, rows = f.ollama_chat(200, True), list[Row]()
     shims = [servers[f"shim-{n}"] for n in range(1, max(REPLICAS) + 1)]
+    setups = [("stand-in alone", servers["standin"], f.openai_chat(200, True))]
     for count in REPLICAS:
-        front = servers[f"nginx-{count}"]
-        await f.fan_out(front, call, streams)  # warm-up: connections, caches
-        before = sum(shim.cpu_seconds() for shim in shims)
-        fans = [await f.fan_out(front, call, streams) for _ in range(runs)]
+        label = f"{count} shim{'s' * (count > 1)} behind nginx"
+        setups.append((label, servers[f"nginx-{count}"], call))
+    for label, front, request in setups:
+        print(f"  {label}: {await wait_for_quiet(servers.values(), 30)}", flush=True)
+        await f.fan_out(front, request, streams)  # warm-up: connections, caches
+        before, others = sum(shim.cpu_seconds() for shim in shims), OtherLoad(servers.values())
+        fans = [await f.fan_out(front, request, streams) for _ in range(runs)]
         spent = (sum(shim.cpu_seconds() for shim in shims) - before) / runs
-        rows.append((f"{count} shim{'s' * (count > 1)} behind nginx", fans, spent))
+        rows.append((label, fans, None if front is servers["standin"] else spent, others.share()))
+    report(rows, streams, runs)
+
+
+def report(rows: list[Row], streams: int, runs: int) -> None:
     base = streams / median(rows[1][1])
     print(f"\n### {streams} concurrent 200-chunk /api/chat streams through nginx ({runs} runs)\n")
     print(f"{machine()}\n")
-    print("| Setup | wall ms | streams/s | / 1 shim | shims' CPU ms per run | errors |")
-    print("|---|---|---|---|---|---|")
-    for label, fans, cpu in rows:
+    print(
+        "| Setup | wall ms | streams/s | / 1 shim | shims' CPU ms per run | errors | others' load |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, fans, cpu, others in rows:
         rate = streams / median(fans)
         shown = "—" if cpu is None else f"{cpu * 1000:,.0f}"
         print(
             f"| {label} | {median(fans) * 1000:,.0f} | {rate:,.1f} | {rate / base:.2f} "
-            f"| {shown} | {errors(fans)} |"
+            f"| {shown} | {errors(fans)} | {others:.0f}% of a core |"
         )
-
-
-async def fanned(server: Server, call: f.Call, streams: int, runs: int) -> list[f.FanOut]:
-    await f.fan_out(server, call, streams)  # warm-up: connections, caches
-    return [await f.fan_out(server, call, streams) for _ in range(runs)]
 
 
 def median(fans: list[f.FanOut]) -> float:
