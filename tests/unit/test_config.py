@@ -112,3 +112,11 @@ def test_shared_state_is_in_files_unless_redis_is_named() -> None:
         "redis",
         "redis://cache.internal:6379/2",
     )
+
+
+def test_workers_sharing_state_in_redis_need_no_writable_state_directory() -> None:
+    settings = load_settings(
+        {"SHIM_STATE_DIR": "/dev/null/shim", "SHIM_WORKERS": "2", "SHIM_STATE_BACKEND": "redis"},
+        {"redis_url": "redis://cache.internal:6379/0"},
+    )
+    assert settings.workers == 2

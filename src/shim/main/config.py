@@ -164,7 +164,8 @@ def _check(settings: Settings, sources: Mapping[str, str]) -> None:
     ):
         why = "the redis state backend needs a redis://, rediss:// or unix:// URL"
         raise fail("redis_url", settings.redis_url, why)
-    if settings.workers > 1 and not writable_directory(settings.state_dir):
+    shares_files = settings.workers > 1 and settings.state_backend == "file"
+    if shares_files and not writable_directory(settings.state_dir):
         why = "several workers share their state there, and it is not a directory shim can write"
         raise fail("state_dir", settings.state_dir, why)
 
