@@ -56,7 +56,7 @@ def deployment(lmstudio: LMStudioDouble, redis_url: str, tmp_path: Path) -> Iter
         "SHIM_STATE_BACKEND": "redis",
         "SHIM_REDIS_URL": redis_url,
         "SHIM_LOG_FORMAT": "json",
-        "SHIM_SHUTDOWN_DELAY_SECONDS": "0.5",
+        "SHIM_SHUTDOWN_DELAY_SECONDS": "1",
         "SHIM_SHUTDOWN_GRACE_SECONDS": "20",
     }
     with ExitStack() as stack:
@@ -92,6 +92,16 @@ def stream(nginx: str, request_id: str) -> list[dict[str, object]]:
         return [json.loads(line) for line in response.iter_lines()]
 
 
+def readiness_after_signal(shim: ShimProcess) -> tuple[int, str]:
+    """What the replica's own /readyz says once it has heard the signal, while it still accepts
+    connections (SHIM_SHUTDOWN_DELAY_SECONDS)."""
+    deadline = time.monotonic() + 5
+    while (answer := httpx.get(shim.url + "/readyz")).status_code == 200:
+        assert time.monotonic() < deadline, "the replica never said it was draining"
+        time.sleep(0.02)
+    return answer.status_code, answer.json()["status"]
+
+
 def test_a_replica_stopped_mid_stream_finishes_its_streams_and_new_requests_go_elsewhere(
     lmstudio: LMStudioDouble, deployment: Deployment
 ) -> None:
@@ -103,6 +113,7 @@ def test_a_replica_stopped_mid_stream_finishes_its_streams_and_new_requests_go_e
         streams = [pool.submit(stream, deployment.nginx, rid) for rid in ids]
         time.sleep(1.0)  # every stream under way
         stopping.process.send_signal(signal.SIGTERM)
+        assert readiness_after_signal(stopping) == (503, "draining")
         later: list[int] = []
         while stopping.process.poll() is None:  # new requests all the while it drains
             later.append(httpx.post(deployment.nginx + "/api/show", json=SHOW).status_code)
