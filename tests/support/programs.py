@@ -19,8 +19,7 @@ def program(name: str) -> str:
     found = shutil.which(name, path=SEARCH_PATH)
     if found is not None:
         return found
-    why = f"{name} is not installed (Debian's package: apt-get install {name.split('-')[0]}"
-    why += "-server)" if name == "redis-server" else ")"
+    why = f"{name} is not installed (Debian's package of that name: apt-get install {name})"
     if os.environ.get("CI"):
         pytest.fail(why + "; CI must run these tests", pytrace=False)
     pytest.skip(why)
