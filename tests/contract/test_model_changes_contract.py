@@ -53,9 +53,9 @@ def test_an_unreachable_redis_neither_fails_nor_claims_a_change(log_capture: Log
         changes = RedisModelChanges(client, "shim:models-revision")
         changes.announce()
         assert [changes.revision() for _ in range(5)] == [None] * 5
-    unread = [r for r in log_capture.records if r["event"] == "models.changes_unread"]
+    unread = [r for r in log_capture.records if r["event"] == "state.redis_changes_unread"]
     assert len(unread) == 1, "one warning when Redis stops answering, not one per request"
-    assert any(r["event"] == "models.change_not_shared" for r in log_capture.records)
+    assert any(r["event"] == "state.redis_change_not_shared" for r in log_capture.records)
 
 
 def test_a_redis_back_again_is_read_and_said_so(redis_url: str, log_capture: LogCapture) -> None:
@@ -68,4 +68,4 @@ def test_a_redis_back_again_is_read_and_said_so(redis_url: str, log_capture: Log
         where["port"] = port
         changes.announce()
         assert changes.revision() is not None
-    assert any(r["event"] == "models.changes_read_again" for r in log_capture.records)
+    assert any(r["event"] == "state.redis_changes_read_again" for r in log_capture.records)

@@ -30,17 +30,17 @@ class RedisModelChanges(ModelChanges):
         try:
             self._client.incr(self._key)
         except RedisError as error:
-            log.warning("models.change_not_shared", key=self._key, error=str(error))
+            log.warning("state.redis_change_not_shared", key=self._key, error=str(error))
 
     def revision(self) -> Hashable:
         try:
             value: Hashable = self._client.get(self._key)
         except RedisError as error:
             if not self._unreachable:
-                log.warning("models.changes_unread", key=self._key, error=str(error))
+                log.warning("state.redis_changes_unread", key=self._key, error=str(error))
             self._unreachable = True
             return None
         if self._unreachable:
-            log.info("models.changes_read_again", key=self._key)
+            log.info("state.redis_changes_read_again", key=self._key)
             self._unreachable = False
         return value

@@ -40,7 +40,7 @@ class RedisModelLocks(ModelLocks):
             try:
                 await lock.acquire()
             except RedisError as error:  # the load goes ahead; only other shims may race it
-                log.warning("model_lock.unshared", model=key, error=str(error))
+                log.warning("state.redis_lock_skipped", model=key, error=str(error))
                 yield
                 return
             renewal = asyncio.create_task(_renew(lock, key, self._lease))
@@ -59,11 +59,11 @@ async def _renew(lock: Lock, key: str, lease: float) -> None:
             await asyncio.sleep(lease / 3)
             await lock.reacquire()
     except (LockError, RedisError) as error:  # the load goes on; another shim may now race it
-        log.warning("model_lock.lease_lost", model=key, error=str(error))
+        log.warning("state.redis_lock_lease_lost", model=key, error=str(error))
 
 
 async def _release(lock: Lock, key: str) -> None:
     try:
         await lock.release()
     except (LockError, RedisError) as error:  # the lease ran out: another may hold it now
-        log.warning("model_lock.lost", model=key, error=str(error))
+        log.warning("state.redis_lock_lost", model=key, error=str(error))
