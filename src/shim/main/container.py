@@ -18,7 +18,7 @@ from shim.domain.selector import CatalogModelSelector
 from shim.main.backends import backend_for
 from shim.main.config import Settings
 from shim.main.readiness import Readiness
-from shim.main.state import STATE_BACKENDS
+from shim.main.state import state_container
 
 log = structlog.get_logger("shim.lifecycle")
 
@@ -31,9 +31,7 @@ def log_unapplied(error: Exception) -> None:
 def build_container(settings: Settings) -> Container:
     """The container for `settings`, over the one backend and the state backend they name."""
     backend = backend_for(settings)(settings=settings)
-    state = STATE_BACKENDS[settings.state_backend](
-        settings=settings, backend_aliases=backend.alias_store
-    )
+    state = state_container(settings, backend.alias_store)
     return Container(settings=settings, backend=backend, state=state)
 
 

@@ -1,5 +1,5 @@
 """Where shim's shared state lives, chosen once from Settings: files in the state directory
-(one machine), or a Redis server every shim of a deployment names."""
+(one machine), or a Redis server every shim of a deployment names (`redis_state.py`)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,10 @@ from dependency_injector import containers, providers
 
 from shim.adapters.state.change_file import ChangeFile
 from shim.adapters.state.model_locks import FileModelLocks
-from shim.adapters.state.redis_aliases import RedisAliasStore
-from shim.adapters.state.redis_changes import RedisModelChanges
-from shim.adapters.state.redis_client import open_redis, open_revision_redis
-from shim.adapters.state.redis_locks import RedisModelLocks
 from shim.domain.catalog import UnsharedChanges
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.ports import AliasStore, ModelChanges, ModelLocks
 from shim.main.config import Settings
-
-REDIS_PREFIX = "shim:"
 
 
 def shares_state(settings: Settings) -> bool:
@@ -50,28 +44,13 @@ class FileState(containers.DeclarativeContainer):
     model_locks = providers.Singleton(model_locks_for, settings)
 
 
-class RedisState(containers.DeclarativeContainer):
-    """Several shims: everything they must agree on in one Redis (the backend's own store is
-    not used, so every shim sees the same aliases)."""
+def state_container(
+    settings: Settings, backend_aliases: providers.Provider[AliasStore]
+) -> containers.DeclarativeContainer:
+    """The state backend Settings name, over the backend's own alias store for files."""
+    if settings.state_backend == "redis":
+        # redis-py takes most of a second to import: only the shims that use it pay for it.
+        from shim.main.redis_state import RedisState
 
-    settings = providers.Dependency(instance_of=Settings)
-    backend_aliases: providers.Dependency[AliasStore] = providers.Dependency()
-    client = providers.Resource(
-        open_redis,
-        url=settings.provided.redis_url,
-        connect_timeout=settings.provided.connect_timeout_seconds,
-    )
-    revision_client = providers.Resource(open_revision_redis, url=settings.provided.redis_url)
-    alias_store = providers.Singleton(RedisAliasStore, client=client, key=REDIS_PREFIX + "aliases")
-    model_changes = providers.Singleton(
-        RedisModelChanges, client=revision_client, key=REDIS_PREFIX + "models-revision"
-    )
-    model_locks = providers.Singleton(
-        RedisModelLocks, client=client, prefix=REDIS_PREFIX + "model-lock:"
-    )
-
-
-STATE_BACKENDS: dict[str, type[containers.DeclarativeContainer]] = {
-    "file": FileState,
-    "redis": RedisState,
-}
+        return RedisState(settings=settings)
+    return FileState(settings=settings, backend_aliases=backend_aliases)
