@@ -36,7 +36,7 @@ class RedisModelLocks(ModelLocks):
     async def hold(self, key: str) -> AsyncIterator[None]:
         # This process's waiters queue on its own lock; only the one at its head asks Redis.
         async with self._in_process.hold(key):
-            lock = self._client.lock(self._prefix + key, timeout=LEASE_SECONDS, sleep=POLL_SECONDS)
+            lock = self._client.lock(self._prefix + key, timeout=self._lease, sleep=POLL_SECONDS)
             try:
                 await lock.acquire()
             except RedisError as error:  # the load goes ahead; only other shims may race it
