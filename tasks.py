@@ -3,6 +3,9 @@
     python3 tasks.py serve [shim flags]   install, then start shim (127.0.0.1:11434)
     python3 tasks.py test                 install, then lint and run the whole test suite
 
+The tests of several shims need redis-server and nginx; on Debian or Ubuntu `test` installs them
+with apt when they are missing and it may (as root, or with sudo that asks no password).
+
 uv runs everything from the committed lock file. When uv is not installed it is bootstrapped into
 a private virtual environment (.tools/), which works even where the system pip refuses to install.
 """
@@ -27,6 +30,8 @@ CHECKS = (
     ("lint-imports",),
 )
 PYTEST_NO_TESTS = 5
+SYSTEM_PROGRAMS = {"redis-server": "redis-server", "nginx": "nginx"}  # program: Debian package
+SBIN = os.pathsep.join(["/usr/sbin", "/usr/local/sbin"])
 
 
 def uv() -> list[str]:
@@ -55,7 +60,7 @@ def test(args: list[str]) -> int:
         print(f"tasks: {' '.join(check)}", file=sys.stderr, flush=True)
         if run(*check) != 0:
             return 1
-    if js_deps() != 0:
+    if js_deps() != 0 or system_programs() != 0:
         return 1
     code = run("pytest", *args)
     if code == PYTEST_NO_TESTS:
@@ -79,6 +84,38 @@ def js_deps() -> int:
     if code == 0:
         stamp.write_text(digest)
     return code
+
+
+def system_programs() -> int:
+    """apt-get install what the tests of several shims start, where that is possible; elsewhere
+    those tests skip (and fail under CI, which must run them)."""
+    path = os.pathsep.join([os.environ.get("PATH", ""), SBIN])
+    missing = [pkg for name, pkg in SYSTEM_PROGRAMS.items() if not shutil.which(name, path=path)]
+    if not missing:
+        return 0
+    apt = shutil.which("apt-get")
+    prefix = privileged_prefix()
+    if apt is None or prefix is None:
+        print(f"tasks: {', '.join(missing)} missing and not installable here", file=sys.stderr)
+        return 0
+    print(f"tasks: apt-get install {' '.join(missing)}", file=sys.stderr, flush=True)
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["update", "-qq"], ["install", "-y", "-qq", *missing]):
+        if subprocess.run([*prefix, apt, *command], env=quiet).returncode != 0:
+            return 1
+    return 0
+
+
+def privileged_prefix() -> list[str] | None:
+    """Nothing as root, sudo where it asks no password, otherwise None."""
+    if os.name != "posix":
+        return None
+    if os.geteuid() == 0:
+        return []
+    sudo = shutil.which("sudo")
+    if sudo and subprocess.run([sudo, "-n", "true"], capture_output=True).returncode == 0:
+        return [sudo, "-n"]
+    return None
 
 
 def main() -> int:

@@ -48,8 +48,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path) -> None:
-        self.name, self.port = name, free_port()
+    def __init__(
+        self, name: str, argv: list[str], env: dict[str, str], logs: Path, port: int | None = None
+    ) -> None:
+        """`port`: where a server whose configuration names its port listens (nginx)."""
+        self.name, self.port = name, port or free_port()
         self.log = logs / f"{name}.log"
         argv = [arg.replace("{port}", str(self.port)) for arg in argv]
         env = {k: v.replace("{port}", str(self.port)) for k, v in env.items()}

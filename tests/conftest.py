@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from shim.main.config import Settings
 from shim.main.logging_setup import configure_logging
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
 from tests.support.raw_server import StartScripted, scripted_servers
+from tests.support.redis_server import running_redis
 from tests.support.servers import free_port, serve, serve_shim
 
 StartShim = Callable[..., str]
@@ -97,3 +99,17 @@ async def scripted() -> AsyncIterator[StartScripted]:
     """Raw socket servers answering the bytes a test scripts."""
     async with scripted_servers() as start:
         yield start
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session's Redis, emptied for each test."""
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushall()
+    return redis_server

@@ -1,14 +1,18 @@
-"""One behavioural suite for every AliasStore: the file shared by workers, and the in-memory store of
-the fake backend and of a shim without a state directory."""
+"""One behavioural suite for every AliasStore: the file shared by workers, Redis shared by several
+shims, and the in-memory store of the fake backend and of a shim without a state directory."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis.asyncio
 
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
+from shim.adapters.state.redis_aliases import RedisAliasStore
 from shim.domain.completion import Sampling
+from shim.domain.errors import ShimError, StateUnavailable
 from shim.domain.models import ModelDefaults
 from shim.domain.ports import Alias, AliasStore
 
@@ -34,11 +38,16 @@ TUNED = Alias(
 )
 
 
-@pytest.fixture(params=["file", "memory"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> AliasStore:
+@pytest.fixture(params=["file", "redis", "memory"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AliasStore]:
     if request.param == "file":
-        return AliasFile(tmp_path / "state" / "aliases.json")
-    return MemoryAliasStore()
+        yield AliasFile(tmp_path / "state" / "aliases.json")
+    elif request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        async with redis.asyncio.Redis.from_url(url) as client:
+            yield RedisAliasStore(client, "shim:aliases")
+    else:
+        yield MemoryAliasStore()
 
 
 async def test_a_new_store_holds_no_aliases(store: AliasStore) -> None:
@@ -109,3 +118,40 @@ async def test_a_change_made_in_place_is_saved(store: AliasStore) -> None:
     before = await store.update(append)
     assert before == []
     assert await store.load() == [alias("in-place")]
+
+
+async def test_two_redis_stores_on_one_server_share_their_aliases(redis_url: str) -> None:
+    """Two shims, one Redis: what one saves the other loads, and concurrent changes from both
+    are all kept."""
+    async with (
+        redis.asyncio.Redis.from_url(redis_url) as first_client,
+        redis.asyncio.Redis.from_url(redis_url) as second_client,
+    ):
+        first = RedisAliasStore(first_client, "shim:aliases")
+        second = RedisAliasStore(second_client, "shim:aliases")
+        await asyncio.gather(
+            *(
+                (first if n % 2 else second).update(
+                    lambda saved, n=n: [*saved, alias(f"alias-{n}")]
+                )
+                for n in range(10)
+            )
+        )
+        assert sorted(a.name for a in await second.load()) == sorted(
+            f"alias-{n}" for n in range(10)
+        )
+
+
+async def test_unreadable_aliases_in_redis_are_a_clear_error(redis_url: str) -> None:
+    async with redis.asyncio.Redis.from_url(redis_url) as client:
+        await client.set("shim:aliases", b"not json")
+        with pytest.raises(ShimError, match="unreadable"):
+            await RedisAliasStore(client, "shim:aliases").load()
+
+
+async def test_a_redis_that_does_not_answer_is_said_to_be_unavailable() -> None:
+    async with redis.asyncio.Redis.from_url("redis://127.0.0.1:9/0") as client:
+        with pytest.raises(StateUnavailable, match="cannot read aliases from Redis"):
+            await RedisAliasStore(client, "shim:aliases").load()
+        with pytest.raises(StateUnavailable, match="cannot save aliases in Redis"):
+            await RedisAliasStore(client, "shim:aliases").update(lambda saved: saved)

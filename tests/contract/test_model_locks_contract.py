@@ -1,12 +1,15 @@
-"""One behavioural suite for every ModelLocks: lock files shared by workers, and the locks of a
-process serving alone."""
+"""One behavioural suite for every ModelLocks: lock files shared by workers, Redis locks shared by
+several shims, and the locks of a process serving alone."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import redis.asyncio
 
 from shim.adapters.state.model_locks import FileModelLocks
+from shim.adapters.state.redis_locks import RedisModelLocks
 from shim.domain.model_locks import ProcessModelLocks
 from shim.domain.ports import ModelLocks
 
@@ -16,11 +19,16 @@ A_WHILE = 0.05  # long enough for a waiter that could get in to have got in
 PROMPTLY = 1.0
 
 
-@pytest.fixture(params=["file", "process"])
-def locks(request: pytest.FixtureRequest, tmp_path: Path) -> ModelLocks:
+@pytest.fixture(params=["file", "redis", "process"])
+async def locks(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ModelLocks]:
     if request.param == "file":
-        return FileModelLocks(tmp_path / "model-locks")
-    return ProcessModelLocks()
+        yield FileModelLocks(tmp_path / "model-locks")
+    elif request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        async with redis.asyncio.Redis.from_url(url) as client:
+            yield RedisModelLocks(client, "shim:model-lock:")
+    else:
+        yield ProcessModelLocks()
 
 
 class Holder:
@@ -105,3 +113,46 @@ async def test_a_waiter_that_gives_up_does_not_keep_the_key(locks: ModelLocks) -
     assert await last.entered()
     await last.release()
     assert not quitter.inside.is_set()
+
+
+async def test_two_shims_on_one_redis_hold_a_key_one_at_a_time(redis_url: str) -> None:
+    async with (
+        redis.asyncio.Redis.from_url(redis_url) as first_client,
+        redis.asyncio.Redis.from_url(redis_url) as second_client,
+    ):
+        first = Holder(RedisModelLocks(first_client, "shim:model-lock:"), "qwen3")
+        assert await first.entered()
+        second = Holder(RedisModelLocks(second_client, "shim:model-lock:"), "qwen3")
+        assert not await second.entered(A_WHILE), "two shims held one key at once"
+        await first.release()
+        assert await second.entered()
+        await second.release()
+
+
+async def test_a_lock_left_by_a_shim_that_died_frees_itself(redis_url: str) -> None:
+    """Its lease runs out: the key is not locked for good."""
+    async with redis.asyncio.Redis.from_url(redis_url) as client:
+        await client.set("shim:model-lock:qwen3", "a dead shim's token", px=200)
+        after = Holder(RedisModelLocks(client, "shim:model-lock:"), "qwen3")
+        assert await after.entered(PROMPTLY * 2)
+        await after.release()
+
+
+async def test_without_redis_a_load_still_goes_ahead() -> None:
+    async with redis.asyncio.Redis.from_url("redis://127.0.0.1:9/0") as client:
+        alone = Holder(RedisModelLocks(client, "shim:model-lock:"), "qwen3")
+        assert await alone.entered()
+        await alone.release()
+
+
+async def test_a_holder_keeps_its_redis_lock_past_one_lease(redis_url: str) -> None:
+    """A load may take longer than a lease: the holder renews it while it holds the key."""
+    async with redis.asyncio.Redis.from_url(redis_url) as client:
+        locks = RedisModelLocks(client, "shim:model-lock:", lease_seconds=0.3)
+        first = Holder(locks, "qwen3")
+        assert await first.entered()
+        other_shim = Holder(RedisModelLocks(client, "shim:model-lock:", lease_seconds=0.3), "qwen3")
+        assert not await other_shim.entered(1.0), "the lease ran out while the key was held"
+        await first.release()
+        assert await other_shim.entered()
+        await other_shim.release()

@@ -78,6 +78,9 @@ def test_state_lives_in_the_xdg_state_directory_by_default() -> None:
         ({}, {"workers": "0"}, "--workers='0'"),
         ({"SHIM_WORKERS": "65"}, {}, "SHIM_WORKERS='65'"),
         ({"SHIM_STATE_DIR": "/dev/null/shim"}, {"workers": "2"}, "SHIM_STATE_DIR='/dev/null/shim'"),
+        ({"SHIM_STATE_BACKEND": "redis"}, {}, "SHIM_REDIS_URL=''"),
+        ({"SHIM_STATE_BACKEND": "redis", "SHIM_REDIS_URL": "localhost:6379"}, {}, "SHIM_REDIS_URL"),
+        ({"SHIM_STATE_BACKEND": "etcd"}, {}, "SHIM_STATE_BACKEND='etcd'"),
     ],
 )
 def test_bad_values_fail_with_one_line_naming_the_source(
@@ -98,3 +101,22 @@ def test_a_lone_process_starts_even_where_it_cannot_keep_aliases() -> None:
     """Aliases are all it keeps there, so a read-only place only fails /api/copy; workers need
     the directory to share their state and are refused at once."""
     assert load_settings({"SHIM_STATE_DIR": "/dev/null/shim"}).state_dir == "/dev/null/shim"
+
+
+def test_shared_state_is_in_files_unless_redis_is_named() -> None:
+    assert load_settings({}).state_backend == "file"
+    settings = load_settings(
+        {"SHIM_STATE_BACKEND": "Redis"}, {"redis_url": "redis://cache.internal:6379/2"}
+    )
+    assert (settings.state_backend, settings.redis_url) == (
+        "redis",
+        "redis://cache.internal:6379/2",
+    )
+
+
+def test_workers_sharing_state_in_redis_need_no_writable_state_directory() -> None:
+    settings = load_settings(
+        {"SHIM_STATE_DIR": "/dev/null/shim", "SHIM_WORKERS": "2", "SHIM_STATE_BACKEND": "redis"},
+        {"redis_url": "redis://cache.internal:6379/0"},
+    )
+    assert settings.workers == 2

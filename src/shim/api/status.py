@@ -7,6 +7,7 @@ from shim.domain.errors import (
     NotFound,
     ServerBusy,
     ShimError,
+    StateUnavailable,
     TooLarge,
     Unsupported,
     UpstreamError,
@@ -21,6 +22,7 @@ STATUS_OF: tuple[tuple[type[ShimError], int], ...] = (
     (ServerBusy, 503),
     (Unsupported, 501),
     (UpstreamUnavailable, 503),
+    (StateUnavailable, 503),
     (UpstreamError, 502),
 )
 

@@ -56,6 +56,10 @@ class UpstreamRejected(UpstreamError):
         self.status = status
 
 
+class StateUnavailable(ShimError):
+    """The store of state shared with other shims (aliases, locks) could not be reached."""
+
+
 class Unsupported(ShimError):
     """The backend cannot do this at all; saying so beats pretending."""
 

@@ -6,7 +6,7 @@ from collections.abc import Hashable, Sequence
 
 import msgspec
 
-from shim.domain.errors import UpstreamError
+from shim.domain.errors import StateUnavailable, UpstreamError
 from shim.domain.ports import BackendHosts, ModelCatalog, ModelChanges
 
 
@@ -63,6 +63,6 @@ class BackendHealth:
         try:
             models: int | None = len(await self._catalog.list_models())
             error = None
-        except UpstreamError as failure:
+        except (UpstreamError, StateUnavailable) as failure:  # either way, no model list
             models, error = None, failure.message
         return BackendReport(models=models, error=error, hosts=self._hosts.statuses())

@@ -60,6 +60,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     metrics: Literal["off", "on", "public"] = "on"
     traces: Literal["off", "otlp"] = "off"
     otlp_endpoint: str = "http://localhost:4318/v1/traces"
+    state_backend: Literal["file", "redis"] = "file"
+    redis_url: str = ""
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
@@ -126,7 +128,7 @@ def _parse(name: str, value: str) -> object:
         return _parse_aliases(value)
     if name in ("allowed_origins", "allowed_hosts"):
         return tuple(part.strip() for part in value.split(",") if part.strip())
-    if name in ("log_level", "log_format", "backend", "metrics", "traces"):
+    if name in ("log_level", "log_format", "backend", "metrics", "traces", "state_backend"):
         return value.lower()
     if name == "lmstudio_url":
         return ",".join(part.strip().rstrip("/") for part in value.split(","))
@@ -164,7 +166,13 @@ def _check(settings: Settings, sources: Mapping[str, str]) -> None:
         raise fail("ollama_version", settings.ollama_version, "expected x.y.z, at least 0.6.4")
     if settings.traces == "otlp" and not otel_installed():
         raise fail("traces", "otlp", "it needs the otel extra: pip install 'shim[otel]'")
-    if settings.workers > 1 and not writable_directory(settings.state_dir):
+    if settings.state_backend == "redis" and not re.fullmatch(
+        r"(rediss?|unix)://\S+", settings.redis_url
+    ):
+        why = "the redis state backend needs a redis://, rediss:// or unix:// URL"
+        raise fail("redis_url", settings.redis_url, why)
+    shares_files = settings.workers > 1 and settings.state_backend == "file"
+    if shares_files and not writable_directory(settings.state_dir):
         why = "several workers share their state there, and it is not a directory shim can write"
         raise fail("state_dir", settings.state_dir, why)
 

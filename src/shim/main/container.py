@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import structlog
 from dependency_injector import containers, providers
 
-from shim.adapters.state.change_file import ChangeFile
-from shim.adapters.state.model_locks import FileModelLocks
 from shim.domain.admission import AdmissionGate
 from shim.domain.aliases import AliasingCatalog
-from shim.domain.catalog import CachedModelCatalog, UnsharedChanges
+from shim.domain.catalog import CachedModelCatalog
 from shim.domain.chat_service import ChatService
 from shim.domain.embedding import EmbeddingService
 from shim.domain.hosts import BackendHealth, HostAwareChanges
 from shim.domain.loading import ModelLoader
 from shim.domain.model_admin import ModelAdmin
-from shim.domain.model_locks import ProcessModelLocks
-from shim.domain.ports import ModelChanges, ModelLocks
 from shim.domain.pull import PullService
 from shim.domain.selector import CatalogModelSelector
 from shim.main.backends import backend_for
 from shim.main.config import Settings
 from shim.main.metrics import Metrics, hooks_of, metrics_for
 from shim.main.readiness import Readiness
+from shim.main.state import state_container
 
 log = structlog.get_logger("shim.lifecycle")
-
-
-def shares_state(settings: Settings) -> bool:
-    return settings.workers > 1 and bool(settings.state_dir)
-
-
-def model_changes_for(settings: Settings) -> ModelChanges:
-    """Workers must hear of one another's model changes at once, which costs a file check per
-    request; a lone process hears of its own directly."""
-    if shares_state(settings):
-        return ChangeFile(Path(settings.state_dir) / "models-changed")
-    return UnsharedChanges()
-
-
-def model_locks_for(settings: Settings) -> ModelLocks:
-    """Workers share their load locks, or two of them could load one model twice."""
-    if shares_state(settings):
-        return FileModelLocks(Path(settings.state_dir) / "model-locks")
-    return ProcessModelLocks()
 
 
 def log_unapplied(error: Exception) -> None:
@@ -54,17 +30,22 @@ def log_unapplied(error: Exception) -> None:
 
 
 def build_container(settings: Settings) -> Container:
-    """The container for `settings`, over the one backend they name, with its metrics."""
+    """The container for `settings`, over the one backend and the state backend they name,
+    with its metrics."""
     metrics = metrics_for(settings)
     backend = backend_for(settings)(settings=settings)
     if settings.backend == "lmstudio":
         backend.upstream_watch.override(providers.Object(hooks_of(metrics).upstream))
-    return Container(settings=settings, backend=backend, metrics=providers.Object(metrics))
+    state = state_container(settings, backend.alias_store)
+    return Container(
+        settings=settings, backend=backend, state=state, metrics=providers.Object(metrics)
+    )
 
 
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     backend = providers.DependenciesContainer()
+    state = providers.DependenciesContainer()
     readiness = providers.Singleton(Readiness)
     metrics: providers.Object[Metrics | None] = providers.Object(None)  # none unless given
     hooks = providers.Singleton(hooks_of, metrics)
@@ -72,13 +53,11 @@ class Container(containers.DeclarativeContainer):
     catalog = providers.Singleton(
         CachedModelCatalog,
         source=providers.Singleton(
-            AliasingCatalog, source=backend.catalog, store=backend.alias_store
+            AliasingCatalog, source=backend.catalog, store=state.alias_store
         ),
         ttl_seconds=settings.provided.model_cache_ttl_seconds,
         changes=providers.Singleton(
-            HostAwareChanges,
-            changes=providers.Singleton(model_changes_for, settings),
-            hosts=backend.hosts,
+            HostAwareChanges, changes=state.model_changes, hosts=backend.hosts
         ),
         on_refreshed=hooks.provided.refreshed,
     )
@@ -97,7 +76,7 @@ class Container(containers.DeclarativeContainer):
         lifecycle=backend.lifecycle,
         on_models_changed=catalog.provided.invalidate,
         report=providers.Object(log_unapplied),
-        locks=providers.Singleton(model_locks_for, settings),
+        locks=state.model_locks,
         on_loaded=hooks.provided.loaded,
     )
     chat_service = providers.Singleton(
@@ -114,7 +93,7 @@ class Container(containers.DeclarativeContainer):
     admin = providers.Singleton(
         ModelAdmin,
         selector=selector,
-        store=backend.alias_store,
+        store=state.alias_store,
         on_models_changed=catalog.provided.invalidate,
     )
     pulls = providers.Singleton(
