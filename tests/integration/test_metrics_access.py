@@ -72,6 +72,7 @@ def test_several_workers_count_together(lmstudio: LMStudioDouble, tmp_path: Path
     stale.write_bytes(b"left by an earlier run")
     with running_shim(tmp_path / "log", worker_env(lmstudio, state), "--workers", "2") as shim:
         assert not stale.exists(), "an earlier run's values are cleared at start"
+        shim.wait_until_serving_workers(2)
         for _ in range(12):  # a new connection each time: the workers share them
             assert httpx.get(shim.url + "/api/version").status_code == 200
         access = [line for line in shim.log_lines() if line.get("path") == "/api/version"]

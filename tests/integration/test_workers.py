@@ -42,16 +42,6 @@ def wait_for_workers(
     return pids
 
 
-def wait_until_serving(shim: ShimProcess, workers: set[int]) -> None:
-    """Each worker logs `shim.serving` once its app is built: started is not yet serving."""
-    deadline = time.monotonic() + 30
-    while not workers <= {
-        line.get("pid") for line in shim.log_lines() if line["event"] == "shim.serving"
-    }:
-        assert time.monotonic() < deadline, "workers never served"
-        time.sleep(0.1)
-
-
 def a_serving_worker(shim: ShimProcess) -> int:
     """The worker that answered a request: started is not yet serving (a worker builds its app
     first), and the port answers only through workers that serve."""
@@ -112,7 +102,7 @@ def test_sighup_replaces_every_worker_while_the_service_answers(
 ) -> None:
     with running_shim(tmp_path / "log", worker_env(lmstudio, tmp_path), "--workers", "2") as shim:
         old = wait_for_workers(shim, 2)
-        wait_until_serving(shim, old)
+        shim.wait_until_workers_serve(old)
         shim.process.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + 30
         while shim.worker_pids() & old or len(shim.worker_pids()) < 2:

@@ -34,6 +34,23 @@ class ShimProcess:
         """The worker processes: the service's children."""
         return children_of(self.process.pid)
 
+    def wait_until_workers_serve(self, workers: set[int]) -> None:
+        """Each worker logs `shim.serving` once its app is built: started is not yet serving."""
+        deadline = time.monotonic() + 30
+        while not workers <= self.serving_pids():
+            assert time.monotonic() < deadline, f"workers never served: {workers}"
+            time.sleep(0.1)
+
+    def wait_until_serving_workers(self, count: int) -> set[int]:
+        deadline = time.monotonic() + 30
+        while len(serving := self.serving_pids() & self.worker_pids()) < count:
+            assert time.monotonic() < deadline, f"serving workers: {serving}"
+            time.sleep(0.1)
+        return serving
+
+    def serving_pids(self) -> set[int]:
+        return {line["pid"] for line in self.log_lines() if line["event"] == "shim.serving"}
+
 
 def children_of(parent: int) -> set[int]:
     children = set()
