@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import ollama
 import pytest
@@ -14,6 +15,7 @@ from tests.conftest import StartShim
 from tests.support.double_hosts import DoubleHost, double_hosts, eventually, model, urls_of
 from tests.support.lmstudio_models import NOMIC_EMBED, QWEN_MOE
 from tests.support.metrics import scrape, total, value
+from tests.support.shim_process import running_shim
 from tests.support.sse_scripts import content_script
 
 QWEN, NOMIC = QWEN_MOE["key"], NOMIC_EMBED["key"]
@@ -97,3 +99,24 @@ def test_a_stream_counts_in_flight_on_its_host_alone(
     assert value(samples, "shim_host_requests_in_flight", host=a.url) == 1
     assert value(samples, "shim_host_requests_in_flight", host=b.url) == 0
     assert gauge(shim, "shim_host_requests_in_flight", a) == 0
+
+
+def test_several_workers_each_checking_read_as_one_view_of_each_host(
+    hosts: list[DoubleHost], tmp_path: Path
+) -> None:
+    a, b = hosts
+    env = {
+        "SHIM_LMSTUDIO_URL": urls_of(hosts),
+        "SHIM_LMSTUDIO_CHECK_SECONDS": "0.1",
+        "SHIM_STATE_DIR": str(tmp_path / "state"),
+    }
+    with running_shim(tmp_path / "log", env, "--workers", "2") as shim:
+        eventually(lambda: gauge(shim.url, "shim_host_up", b) == 1)
+        b.stop()
+        eventually(lambda: gauge(shim.url, "shim_host_up", b) == 0)
+        samples = scrape(shim.url)
+        assert value(samples, "shim_host_up", host=a.url) == 1, "one host, not one per worker"
+        assert value(samples, "shim_host_models", host=a.url) == 1
+        assert total(samples, "shim_upstream_errors_total", host=b.url) >= 2, "both checked"
+        b.start()
+        eventually(lambda: gauge(shim.url, "shim_host_up", b) == 1)
