@@ -72,10 +72,14 @@ def test_a_model_is_one_series_whatever_its_spelling(shim: str, lmstudio: LMStud
     assert value(samples, "shim_time_to_first_token_seconds_count", model=MODEL) == 3
 
 
-def test_upstream_calls_and_catalog_refreshes_are_counted(shim: str) -> None:
+def test_upstream_calls_and_catalog_refreshes_are_counted(
+    shim: str, lmstudio: LMStudioDouble
+) -> None:
     ollama.Client(host=shim).list()
     samples = scrape(shim)
-    assert total(samples, "shim_upstream_calls_total", method="GET", status="200") >= 1
+    listed = {"host": lmstudio.url, "method": "GET", "status": "200"}
+    assert total(samples, "shim_upstream_calls_total", **listed) >= 1
+    assert total(samples, "shim_upstream_duration_seconds_count", host=lmstudio.url) >= 1
     assert value(samples, "shim_catalog_refreshes_total", outcome="ok") >= 1
 
 
@@ -95,8 +99,10 @@ def test_each_of_several_hosts_is_counted(start_shim: StartShim, lmstudio: LMStu
     shim = start_shim(lmstudio_url=f"{lmstudio.url},{gone}", discovery_retries=0)
     ollama.Client(host=shim).list()
     samples = scrape(shim)
-    assert total(samples, "shim_upstream_calls_total", status="200") >= 1
-    assert total(samples, "shim_upstream_errors_total", kind="unreachable") >= 1
+    assert total(samples, "shim_upstream_calls_total", host=lmstudio.url, status="200") >= 1
+    assert total(samples, "shim_upstream_calls_total", host=gone, status="200") == 0
+    assert total(samples, "shim_upstream_errors_total", host=gone, kind="unreachable") >= 1
+    assert total(samples, "shim_upstream_errors_total", host=lmstudio.url) == 0
 
 
 def test_a_request_that_loads_a_model_is_counted(shim: str, lmstudio: LMStudioDouble) -> None:

@@ -5,28 +5,18 @@ the host back once it answers again."""
 from __future__ import annotations
 
 import concurrent.futures
-import copy
 import socket
-import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import httpx
 import ollama
 import pytest
 
-from tests.support.double_hosts import DoubleHost, double_hosts, urls_of
+from tests.support.double_hosts import DoubleHost, double_hosts, eventually, model, urls_of
 from tests.support.lmstudio_models import GEMMA_VISION, NOMIC_EMBED, QWEN_MOE
 
 QWEN, GEMMA, NOMIC = QWEN_MOE["key"], GEMMA_VISION["key"], NOMIC_EMBED["key"]
 HELLO = [{"role": "user", "content": "hello"}]
-
-
-def model(entry: dict[str, Any], *, loaded: bool) -> dict[str, Any]:
-    copied = copy.deepcopy(entry)
-    if not loaded:
-        copied["loaded_instances"] = []
-    return copied
 
 
 @pytest.fixture
@@ -38,14 +28,6 @@ def hosts() -> Iterator[list[DoubleHost]]:
         b.models = [model(QWEN_MOE, loaded=True), model(NOMIC_EMBED, loaded=False)]
         c.models = [model(QWEN_MOE, loaded=False)]
         yield started
-
-
-def eventually(condition: Callable[[], bool], within: float = 15.0) -> None:
-    """Wait for the background checks to see what the test changed."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "the checks never saw the change"
-        time.sleep(0.05)
 
 
 def chats(hosts: list[DoubleHost]) -> list[int]:

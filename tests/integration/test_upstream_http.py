@@ -71,7 +71,7 @@ async def test_a_chat_that_lm_studio_drops_unanswered_is_not_sent_again(
     assert reply.status_code >= 500
     assert "error" in reply.json()
     assert len(chat_requests(server)) == 1, "a generation request goes to LM Studio once"
-    failed = {"route": "/v1/chat/completions", "kind": "transport"}
+    failed = {"host": server.url, "route": "/v1/chat/completions", "kind": "transport"}
     assert value(scrape(shim), "shim_upstream_errors_total", **failed) == 1
 
 
@@ -88,7 +88,7 @@ async def test_a_chat_that_stalls_past_the_read_timeout_is_not_sent_again(
     assert reply.status_code >= 500
     assert "in time" in reply.json()["error"]
     assert len(chat_requests(server)) == 1
-    timed_out = {"route": "/v1/chat/completions", "kind": "timeout"}
+    timed_out = {"host": server.url, "route": "/v1/chat/completions", "kind": "timeout"}
     assert value(scrape(shim), "shim_upstream_errors_total", **timed_out) == 1
 
 

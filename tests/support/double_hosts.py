@@ -3,8 +3,11 @@ stops it and starts it again."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import copy
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
+from typing import Any
 
 import uvicorn
 
@@ -50,6 +53,21 @@ def double_hosts(count: int) -> Iterator[list[DoubleHost]]:
     finally:
         for host in hosts:
             host.stop()
+
+
+def model(entry: dict[str, Any], *, loaded: bool) -> dict[str, Any]:
+    copied = copy.deepcopy(entry)
+    if not loaded:
+        copied["loaded_instances"] = []
+    return copied
+
+
+def eventually(condition: Callable[[], bool], within: float = 15.0) -> None:
+    """Wait for the background checks to see what the test changed."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "the checks never saw the change"
+        time.sleep(0.05)
 
 
 def urls_of(hosts: list[DoubleHost]) -> str:

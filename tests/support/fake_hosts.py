@@ -13,6 +13,7 @@ from shim.adapters.hosts.host import BackendHost, HostAdapters
 from shim.domain.completion import CompletionEvent, CompletionRequest
 from shim.domain.embedding_types import BackendEmbeddings
 from shim.domain.errors import UpstreamUnavailable
+from shim.domain.hosts import OnHostChanged
 from shim.domain.models import ModelRecord
 from shim.domain.ports import CompletionStreamer, Embedder
 
@@ -55,7 +56,9 @@ class SwitchableEmbedder(Embedder):
 class FakeHost:
     """One host: its catalog, streamer and lifecycle at hand for a test to arrange and inspect."""
 
-    def __init__(self, url: str, models: Sequence[ModelRecord]) -> None:
+    def __init__(
+        self, url: str, models: Sequence[ModelRecord], on_changed: OnHostChanged | None = None
+    ) -> None:
         self.catalog = FakeModelCatalog(models)
         self.streamer = SwitchableStreamer(self.catalog)
         self.embedder = SwitchableEmbedder(self.catalog)
@@ -64,7 +67,7 @@ class FakeHost:
         adapters = HostAdapters(
             self.catalog, self.streamer, self.embedder, self.lifecycle, self.downloader
         )
-        self.host = BackendHost(url, adapters)
+        self.host = BackendHost(url, adapters, on_changed)
 
     def switch(self, on: bool) -> None:
         self.catalog.reachable = on

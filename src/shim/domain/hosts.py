@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import msgspec
 
@@ -19,6 +19,11 @@ class HostStatus(msgspec.Struct, frozen=True, kw_only=True):
     models: int = 0
     loaded: tuple[str, ...] = ()
     error: str | None = None
+
+
+# A host's status each time it may have changed: a listing of its models answered, it was marked
+# down, or a request through it started or ended.
+OnHostChanged = Callable[[HostStatus], None]
 
 
 class OneBackend(BackendHosts):

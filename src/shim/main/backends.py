@@ -20,12 +20,13 @@ from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.state.alias_file import AliasFile, MemoryAliasStore
-from shim.adapters.upstream_http import LMStudioAddress, UpstreamWatch, open_upstream
+from shim.adapters.upstream_http import LMStudioAddress, open_upstream
 from shim.domain.hosts import OneBackend
 from shim.domain.ports import AliasStore
 from shim.main.config import Settings
 from shim.main.host_pool import open_host_pool
 from shim.main.hosts import split_urls
+from shim.main.metrics import NO_HOOKS, Hooks
 
 
 def alias_store_for(settings: Settings) -> AliasStore:
@@ -47,8 +48,9 @@ class LMStudioBackend(containers.DeclarativeContainer):
         read_timeout=settings.provided.read_timeout_seconds,
         proxy=settings.provided.lmstudio_proxy,
     )
-    # The metrics, when the composition has them.
-    upstream_watch: providers.Object[UpstreamWatch | None] = providers.Object(None)
+    # The metrics' hooks, when the composition has them: the one host's calls are counted.
+    hooks = providers.Object(NO_HOOKS)
+    upstream_watch = providers.Callable(Hooks.upstream_of, hooks, settings.provided.lmstudio_url)
     http_client = providers.Resource(open_upstream, address, upstream_watch)
 
     catalog = providers.Singleton(
@@ -73,9 +75,9 @@ class LMStudioHostsBackend(containers.DeclarativeContainer):
     to a host that has its model, hosts checked in the background."""
 
     settings = providers.Dependency(instance_of=Settings)
-    # The metrics, when the composition has them: every host's calls are counted.
-    upstream_watch: providers.Object[UpstreamWatch | None] = providers.Object(None)
-    hosts = providers.Resource(open_host_pool, settings, upstream_watch)
+    # The metrics' hooks, when the composition has them: every host's calls and state are told.
+    hooks = providers.Object(NO_HOOKS)
+    hosts = providers.Resource(open_host_pool, settings, hooks)
 
     catalog = providers.Singleton(UnionCatalog, pool=hosts)
     streamer = providers.Singleton(RoutedStreamer, pool=hosts)

@@ -35,7 +35,7 @@ def build_container(settings: Settings) -> Container:
     metrics = metrics_for(settings)
     backend = backend_for(settings)(settings=settings)
     if settings.backend == "lmstudio":
-        backend.upstream_watch.override(providers.Object(hooks_of(metrics).upstream))
+        backend.hooks.override(providers.Object(hooks_of(metrics)))
     state = state_container(settings, backend.alias_store)
     return Container(
         settings=settings, backend=backend, state=state, metrics=providers.Object(metrics)

@@ -14,9 +14,10 @@ from shim.adapters.lmstudio.downloader import LMStudioDownloader
 from shim.adapters.lmstudio.embedder import LMStudioEmbedder
 from shim.adapters.lmstudio.lifecycle import LMStudioModelLifecycle
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
-from shim.adapters.upstream_http import LMStudioAddress, Upstream, UpstreamWatch, open_upstream
+from shim.adapters.upstream_http import LMStudioAddress, Upstream, open_upstream
 from shim.main.config import Settings
 from shim.main.hosts import LMStudioHost, lmstudio_hosts
+from shim.main.metrics import NO_HOOKS, Hooks
 
 
 def lmstudio_adapters(client: Upstream, settings: Settings) -> HostAdapters:
@@ -39,18 +40,20 @@ def address_of(host: LMStudioHost, settings: Settings) -> LMStudioAddress:
     )
 
 
-async def open_host_pool(
-    settings: Settings, watch: UpstreamWatch | None = None
-) -> AsyncIterator[HostPool]:
-    """Every host's client open, and their checks running, until the app stops. No host is
-    asked anything here: one that is down at start-up must not hold up the others."""
+async def open_host_pool(settings: Settings, hooks: Hooks = NO_HOOKS) -> AsyncIterator[HostPool]:
+    """Every host's client open, and their checks running, until the app stops; each host's
+    calls and changes told to the hooks. No host is asked anything here: one that is down at
+    start-up must not hold up the others."""
     async with AsyncExitStack() as stack:
         hosts = []
         for host in lmstudio_hosts(settings.lmstudio_url, settings.lmstudio_api_token):
             client = await stack.enter_async_context(
-                asynccontextmanager(open_upstream)(address_of(host, settings), watch)
+                asynccontextmanager(open_upstream)(
+                    address_of(host, settings), hooks.upstream_of(host.url)
+                )
             )
-            hosts.append(BackendHost(host.url, lmstudio_adapters(client, settings)))
+            adapters = lmstudio_adapters(client, settings)
+            hosts.append(BackendHost(host.url, adapters, hooks.host_changed))
         pool = HostPool(hosts)
         checks = asyncio.create_task(pool.watch(settings.lmstudio_check_seconds))
         try:

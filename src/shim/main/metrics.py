@@ -9,38 +9,33 @@ multiprocess mode); alone, a process answers from its own registry.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from shim.adapters.upstream_http import UpstreamWatch
 from shim.domain.completion import Completed
+from shim.domain.hosts import OnHostChanged
 from shim.domain.watch import GateWatch, OnAnswered, OnLoaded, OnRefreshed, Outcome
 from shim.main.config import Settings
+from shim.main.host_metrics import HostMetrics
+from shim.main.metric_maker import LATENCY_BUCKETS, Maker
 from shim.main.shared_metrics import shared_metrics_dir
 
 NS_PER_SECOND = 1e9
-# Model loads and first tokens take seconds to minutes; requests from milliseconds up.
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 RATE_BUCKETS = (1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500)
 
 MEDIA_TYPE = CONTENT_TYPE_LATEST
 
 
-class Metrics(GateWatch, UpstreamWatch):
+class Metrics(GateWatch):
     def __init__(self, shared_dir: Path | None = None) -> None:
         self._shared_dir = shared_dir
         self._registry = registry = CollectorRegistry()
-        make = _Maker(registry)
+        make = Maker(registry)
         self.requests = make.counter(
             "shim_requests", "Requests, by route, dialect and status (0: none sent)",
             "route", "dialect", "status",
@@ -60,17 +55,7 @@ class Metrics(GateWatch, UpstreamWatch):
         self.tokens = make.counter(
             "shim_tokens", "Tokens read (prompt) and written (completion)", "model", "kind"
         )
-        self.upstream_calls = make.counter(
-            "shim_upstream_calls", "Calls to LM Studio, by status (0: no answer)",
-            "method", "route", "status",
-        )  # fmt: skip
-        self.upstream_seconds = make.histogram(
-            "shim_upstream_duration_seconds", "Time of a call to LM Studio (to its headers)",
-            LATENCY_BUCKETS, "route",
-        )  # fmt: skip
-        self.upstream_errors = make.counter(
-            "shim_upstream_errors", "Calls to LM Studio that failed in transport", "route", "kind"
-        )
+        self.hosts = HostMetrics(make)
         self.queued = make.gauge("shim_queue_depth", "Requests waiting for a slot")
         self.busy = make.counter("shim_busy_refusals", "Requests refused (503): queue full")
         self.refreshes = make.counter(
@@ -108,13 +93,6 @@ class Metrics(GateWatch, UpstreamWatch):
             rate = written * NS_PER_SECOND / completed.eval_ns
             self.tokens_per_second.labels(model).observe(rate)
 
-    def called(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.upstream_calls.labels(method, route, str(status)).inc()
-        self.upstream_seconds.labels(route).observe(seconds)
-
-    def failed(self, route: str, kind: str) -> None:
-        self.upstream_errors.labels(route, kind).inc()
-
     def refreshed(self, outcome: Outcome) -> None:
         self.refreshes.labels(outcome).inc()
 
@@ -122,30 +100,22 @@ class Metrics(GateWatch, UpstreamWatch):
         self.loads.labels(model, outcome).inc()
 
 
-class _Maker:
-    """Metrics in one registry; gauges summed over the live workers."""
-
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self._registry = registry
-
-    def counter(self, name: str, doc: str, *labels: str) -> Counter:
-        return Counter(name, doc, labels, registry=self._registry)
-
-    def histogram(self, name: str, doc: str, buckets: tuple[float, ...], *labels: str) -> Histogram:
-        return Histogram(name, doc, labels, buckets=buckets, registry=self._registry)
-
-    def gauge(self, name: str, doc: str) -> Gauge:
-        return Gauge(name, doc, registry=self._registry, multiprocess_mode="livesum")
-
-
 class Hooks(NamedTuple):
     """What each service is handed to tell the metrics; all None when metrics are off."""
 
     gate: GateWatch | None = None
-    upstream: UpstreamWatch | None = None
+    upstream_for: Callable[[str], UpstreamWatch] | None = None  # each host's, by its URL
+    host_changed: OnHostChanged | None = None
     answered: OnAnswered | None = None
     refreshed: OnRefreshed | None = None
     loaded: OnLoaded | None = None
+
+    def upstream_of(self, url: str) -> UpstreamWatch | None:
+        """The watch of the client of the host at `url`."""
+        return None if self.upstream_for is None else self.upstream_for(url)
+
+
+NO_HOOKS = Hooks()
 
 
 def metrics_for(settings: Settings) -> Metrics | None:
@@ -181,5 +151,12 @@ def is_running(pid: int) -> bool:
 
 def hooks_of(metrics: Metrics | None) -> Hooks:
     if metrics is None:
-        return Hooks()
-    return Hooks(metrics, metrics, metrics.answered, metrics.refreshed, metrics.loaded)
+        return NO_HOOKS
+    return Hooks(
+        gate=metrics,
+        upstream_for=metrics.hosts.watch_for,
+        host_changed=metrics.hosts.changed,
+        answered=metrics.answered,
+        refreshed=metrics.refreshed,
+        loaded=metrics.loaded,
+    )

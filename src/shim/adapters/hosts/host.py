@@ -9,7 +9,7 @@ from typing import NamedTuple
 import structlog
 
 from shim.domain.errors import UpstreamError
-from shim.domain.hosts import HostStatus
+from shim.domain.hosts import HostStatus, OnHostChanged
 from shim.domain.models import ModelRecord
 from shim.domain.ports import (
     CompletionStreamer,
@@ -31,11 +31,15 @@ class HostAdapters(NamedTuple):
 
 
 class BackendHost:
-    """Up until a call to it fails; down until a listing of its models succeeds again."""
+    """Up until a call to it fails; down until a listing of its models succeeds again. Whoever
+    watches it hears of each change through `on_changed`."""
 
-    def __init__(self, url: str, adapters: HostAdapters) -> None:
+    def __init__(
+        self, url: str, adapters: HostAdapters, on_changed: OnHostChanged | None = None
+    ) -> None:
         self.url = url
         self.adapters = adapters
+        self._on_changed = on_changed
         self.up = True
         self.in_flight = 0
         self.error: str | None = None
@@ -52,12 +56,14 @@ class BackendHost:
         if not self.up:
             log.info("host.up", host=self.url, models=len(models))
         self.up, self.error = True, None
+        self._tell()
         return models
 
     def mark_down(self, error: UpstreamError) -> None:
         if self.up:
             log.warning("host.down", host=self.url, error=error.message)
         self.up, self.error = False, error.message
+        self._tell()
 
     def model(self, key: str) -> ModelRecord | None:
         """The model as this host last listed it."""
@@ -71,10 +77,16 @@ class BackendHost:
     def busy(self) -> Iterator[None]:
         """Counted while a request runs on this host, for routing to the least busy."""
         self.in_flight += 1
+        self._tell()
         try:
             yield
         finally:
             self.in_flight -= 1
+            self._tell()
+
+    def _tell(self) -> None:
+        if self._on_changed is not None:
+            self._on_changed(self.status())
 
     def status(self) -> HostStatus:
         loaded = tuple(key for key, model in self._models.items() if model.is_loaded)
