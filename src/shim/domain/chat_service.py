@@ -55,6 +55,8 @@ class ChatService:
         started = self._clock()
         record = await self._resolve(request.model, verb)
         request = with_defaults(request, record.defaults)
+        if request.think and record.reasoning is False:
+            raise InvalidRequest(f'"{request.model}" does not support thinking')
         if request.suffix:
             # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
             raise InvalidRequest(f'"{request.model}" does not support insert')
@@ -120,7 +122,7 @@ class ChatService:
         ended = self._clock()
         first_token = shaping.first_token or ended
         return Completed(
-            reason=finish.reason,
+            reason=finish.reason or "stop",  # Ollama's every final answer says why it ended
             prompt_tokens=finish.usage.prompt_tokens,
             completion_tokens=finish.usage.completion_tokens or shaping.pieces or None,
             total_ns=ended - started,

@@ -247,10 +247,24 @@ def test_generate_thinking_sits_between_response_and_done() -> None:
     assert chunk["thinking"] == "hmm"
 
 
-def test_generate_completed_chunk() -> None:
+def test_generate_completed_chunk_carries_an_empty_context_after_done_reason() -> None:
     chunk = generate_line(FULL)
-    assert list(chunk) == ["model", "created_at", "response", "done", *FULL_METRICS]
-    assert without_time(chunk) == {"model": MODEL, "response": "", "done": True, **FULL_METRICS}
+    names = ["model", "created_at", "response", "done", "done_reason", "context"]
+    assert list(chunk) == [*names, *list(FULL_METRICS)[1:]]
+    assert without_time(chunk) == {
+        "model": MODEL,
+        "response": "",
+        "done": True,
+        "context": [],
+        **FULL_METRICS,
+    }
+
+
+def test_raw_generate_carries_no_context() -> None:
+    raw = GenerateEncoder(MODEL, raw=True)
+    assert "context" not in decoded(raw.lines([FULL]))
+    whole = raw.whole(Answer(content="x", thinking="", tool_calls=(), completed=FULL))
+    assert "context" not in decoded(whole)
 
 
 @pytest.mark.parametrize("reason", ["load", "unload"])
@@ -270,12 +284,14 @@ def test_generate_whole_answer() -> None:
     )
     assert b"\n" not in raw
     chunk = decoded(raw)
-    assert list(chunk) == ["model", "created_at", "response", "thinking", "done", *FULL_METRICS]
+    names = ["model", "created_at", "response", "thinking", "done", "done_reason", "context"]
+    assert list(chunk) == [*names, *list(FULL_METRICS)[1:]]
     assert without_time(chunk) == {
         "model": MODEL,
         "response": "The sky",
         "thinking": "why?",
         "done": True,
+        "context": [],
         **FULL_METRICS,
     }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from structlog.testing import capture_logs
 
 from shim.api.ollama.inference_wire import ChatIn, GenerateIn
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
@@ -153,15 +154,28 @@ def test_chat_ignored_options_are_prefixed() -> None:
     assert ignored == ["options.mirostat", "options.tfs_z"], "num_ctx is applied at load time"
 
 
-def test_chat_logprobs_are_reported_as_ignored_when_set() -> None:
-    _, ignored = chat_to_domain(chat(logprobs=True, top_logprobs=5, options={"numa": True}))
-    assert ignored == ["options.numa", "logprobs", "top_logprobs"]
+def test_chat_logprobs_asked_for_get_a_debug_line_saying_why_they_are_absent() -> None:
+    with capture_logs() as logs:
+        _, ignored = chat_to_domain(chat(logprobs=True, top_logprobs=5, options={"numa": True}))
+    assert ignored == ["options.numa"]
+    assert [(e["event"], e["log_level"]) for e in logs] == [
+        ("request.logprobs_unavailable", "debug")
+    ]
 
 
 @pytest.mark.parametrize("body", [{"logprobs": False}, {"top_logprobs": 0}, {}])
 def test_chat_unset_logprobs_are_not_reported(body: dict[str, Any]) -> None:
-    _, ignored = chat_to_domain(chat(**body))
-    assert ignored == []
+    with capture_logs() as logs:
+        _, ignored = chat_to_domain(chat(**body))
+    assert (ignored, logs) == ([], [])
+
+
+@pytest.mark.parametrize("top", [-1, 21])
+def test_top_logprobs_beyond_ollamas_bounds_are_refused(top: int) -> None:
+    with pytest.raises(InvalidRequest, match=r"^top_logprobs must be between 0 and 20$"):
+        chat_to_domain(chat(top_logprobs=top))
+    with pytest.raises(InvalidRequest, match=r"^top_logprobs must be between 0 and 20$"):
+        generate_to_domain(generate(prompt="x", top_logprobs=top))
 
 
 @pytest.mark.parametrize(
@@ -290,7 +304,7 @@ def test_generate_shares_options_format_think_and_keep_alive() -> None:
     assert request.json_output == JsonOutput(schema={"type": "object"})
     assert (request.think, request.think_level) == (True, "medium")
     assert request.keep_alive_seconds == 5400
-    assert ignored == ["options.num_thread", "logprobs"]
+    assert ignored == ["options.num_thread"]
 
 
 def test_context_handling_flags_are_reported_when_changed() -> None:

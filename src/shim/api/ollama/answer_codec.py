@@ -126,13 +126,25 @@ class ChatEncoder(LineEncoder):
 
 
 class GenerateEncoder(LineEncoder):
+    """Ollama's final answer carries the conversation's token ids as `context` unless raw; LM
+    Studio shows shim no token ids, so that array is honestly empty (shim never reads one back)."""
+
     OPENING = b'","response":'
     CLOSING = b',"done":false}\n'
+
+    def __init__(self, model: str, *, raw: bool = False) -> None:
+        super().__init__(model)
+        self._context: list[int] | msgspec.UnsetType = UNSET if raw else []
 
     def chunk(self, event: Delta | Completed) -> GenerateChunk:
         if isinstance(event, Completed):
             return GenerateChunk(
-                model=self._model, created_at=utc_now(), response="", done=True, **metrics(event)
+                model=self._model,
+                created_at=utc_now(),
+                response="",
+                done=True,
+                context=UNSET if event.reason in ("load", "unload") else self._context,
+                **metrics(event),
             )
         return GenerateChunk(
             model=self._model,
@@ -149,6 +161,7 @@ class GenerateEncoder(LineEncoder):
             response=answer.content,
             thinking=answer.thinking or UNSET,
             done=True,
+            context=self._context,
             **metrics(answer.completed),
         )
         return go_json(chunk)

@@ -111,6 +111,7 @@ class GenerateChunk(msgspec.Struct, kw_only=True):
     thinking: OptionalStr = UNSET
     done: bool
     done_reason: OptionalStr = UNSET
+    context: list[int] | msgspec.UnsetType = UNSET
     total_duration: OptionalInt = UNSET
     load_duration: OptionalInt = UNSET
     prompt_eval_count: OptionalInt = UNSET
