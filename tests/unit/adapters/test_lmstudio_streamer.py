@@ -60,9 +60,9 @@ async def test_interleaved_tool_calls_ending_in_stop_with_crlf_and_comments(size
         Delta(
             tool_calls=(
                 ToolCall(id="586412361", name="get_weather", arguments={"city": "Paris"}, index=0),
-                ToolCall(id="586412362", name="get_time", arguments={}, index=1),
             )
         ),
+        Delta(tool_calls=(ToolCall(id="586412362", name="get_time", arguments={}, index=1),)),
         Finish(reason="stop", usage=Usage(prompt_tokens=120, completion_tokens=31)),
     ]
 

@@ -86,11 +86,12 @@ def test_chat_thinking_is_present_only_when_non_empty() -> None:
     assert "thinking" not in chat_line(Delta(content="x", thinking=""))["message"]
 
 
-def test_chat_tool_calls_shape() -> None:
-    chunk = chat_line(Delta(tool_calls=CALLS))
+def test_chat_tool_calls_go_one_per_chunk_in_order_the_text_with_the_first() -> None:
+    raw = ChatEncoder(MODEL).lines([Delta(content="ok", tool_calls=CALLS)])
+    chunk, second = (decoded(line) for line in raw.splitlines())
     assert chunk["message"] == {
         "role": "assistant",
-        "content": "",
+        "content": "ok",
         "tool_calls": [
             {
                 "id": "call_f5kqwpjg",
@@ -100,7 +101,13 @@ def test_chat_tool_calls_shape() -> None:
                     "arguments": {"glob": "*led*", "offset": 0},
                 },
             },
-            {"id": "call_2", "function": {"index": 1, "name": "get_time", "arguments": {}}},
+        ],
+    }
+    assert second["message"] == {
+        "role": "assistant",
+        "content": "",
+        "tool_calls": [
+            {"id": "call_2", "function": {"index": 1, "name": "get_time", "arguments": {}}}
         ],
     }
     first = chunk["message"]["tool_calls"][0]

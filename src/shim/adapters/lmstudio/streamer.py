@@ -80,7 +80,7 @@ async def _batches(
             yield _closed(batch, texts)
     if not state.done and state.finish_reason is None:
         raise UpstreamError("LM Studio closed the stream before finishing the answer")
-    tail: list[CompletionEvent] = [Delta(tool_calls=calls)] if (calls := tools.take()) else []
+    tail: list[CompletionEvent] = [Delta(tool_calls=(call,)) for call in tools.take()]
     reason = state.finish_reason
     tail.append(
         Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
@@ -132,8 +132,8 @@ def _absorb(
         delta = _delta(choice, tools, state)
         if delta is not None:
             batch.append(delta)
-        if choice.finish_reason is not None and (calls := tools.take()):
-            batch.append(Delta(tool_calls=calls))
+        calls = tools.take() if choice.finish_reason is not None else tools.ready()
+        batch.extend(Delta(tool_calls=(call,)) for call in calls)
 
 
 class _StreamState:

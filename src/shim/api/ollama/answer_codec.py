@@ -47,6 +47,15 @@ def tool_calls_out(calls: tuple[ToolCall, ...]) -> list[ToolCallOut] | msgspec.U
     ]
 
 
+def one_call_each(delta: Delta) -> list[Delta]:
+    """Ollama streams each tool call in a chunk of its own; the text goes with the first."""
+    first, *rest = delta.tool_calls
+    return [
+        msgspec.structs.replace(delta, tool_calls=(first,)),
+        *(Delta(tool_calls=(call,)) for call in rest),
+    ]
+
+
 class LineEncoder(ABC):
     """A model's NDJSON lines: text deltas (nearly every line) from a byte template, the rest
     from Structs; the template's output is byte for byte what the Struct would give."""
@@ -71,8 +80,12 @@ class LineEncoder(ABC):
                 for piece in event.pieces:
                     parts += (prefix, encode_json(piece), self.CLOSING)
                 continue
-            if isinstance(event, Completed) or event.tool_calls:
+            if isinstance(event, Completed):
                 parts += (encode_json(self.chunk(event)), b"\n")
+                continue
+            if event.tool_calls:
+                for one in one_call_each(event):
+                    parts += (encode_json(self.chunk(one)), b"\n")
                 continue
             parts += (prefix, encode_json(event.content))
             if event.thinking:
