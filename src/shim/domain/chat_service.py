@@ -18,6 +18,7 @@ from shim.domain.completion import (
     CompletionEvent,
     CompletionRequest,
     Finish,
+    Logprob,
     TextRun,
     ToolCall,
 )
@@ -137,6 +138,7 @@ async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
     content: list[str] = []
     thinking: list[str] = []
     calls: list[ToolCall] = []
+    logprobs: list[Logprob] = []
     async for batch in batches:
         for event in batch:
             if isinstance(event, Completed):
@@ -145,6 +147,7 @@ async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
                     thinking="".join(thinking),
                     tool_calls=tuple(calls),
                     completed=event,
+                    logprobs=tuple(logprobs),
                 )
             if isinstance(event, TextRun):
                 content += event.pieces
@@ -152,6 +155,7 @@ async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
             content.append(event.content)
             thinking.append(event.thinking)
             calls.extend(event.tool_calls)
+            logprobs.extend(event.logprobs)
     raise UpstreamError("LM Studio ended the stream before finishing the answer")
 
 

@@ -12,7 +12,15 @@ import pytest
 from shim.api.go_json import go_json
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics
 from shim.api.ollama.go_format import utc_now
-from shim.domain.completion import Answer, Completed, Delta, TextRun, ToolCall
+from shim.domain.completion import (
+    Answer,
+    Completed,
+    Delta,
+    Logprob,
+    TextRun,
+    TokenLogprob,
+    ToolCall,
+)
 
 MODEL = "llama3.2"
 FULL = Completed(
@@ -355,3 +363,28 @@ def test_a_text_run_gives_one_line_per_piece_as_deltas_would(encoder_type: type)
     assert b"".join(run) == one_by_one.replace(
         json.loads(one_by_one.splitlines()[0])["created_at"].encode(), stamps.pop().encode()
     )
+
+
+def test_logprobs_ride_on_their_chunk_and_on_the_whole_generate_answer_last() -> None:
+    entry = Logprob(
+        token="Hi",
+        logprob=-0.5,
+        bytes=(72, 105),
+        top_logprobs=(TokenLogprob(token="Ho", logprob=-3.0),),
+    )
+    wire = {
+        "token": "Hi",
+        "logprob": -0.5,
+        "bytes": [72, 105],
+        "top_logprobs": [{"token": "Ho", "logprob": -3.0}],
+    }
+    line = generate_line(Delta(content="Hi", logprobs=(entry,)))
+    assert (line["response"], line["logprobs"]) == ("Hi", [wire])
+    assert list(line)[-1] == "logprobs"
+    whole = decoded(
+        GenerateEncoder(MODEL).whole(
+            Answer(content="Hi", thinking="", tool_calls=(), completed=FULL, logprobs=(entry,))
+        )
+    )
+    assert (list(whole)[-1], whole["logprobs"]) == ("logprobs", [wire])
+    assert "logprobs" not in generate_line(Delta(content="Hi"))

@@ -7,7 +7,6 @@ from typing import Any
 
 import msgspec
 import pytest
-from structlog.testing import capture_logs
 
 from shim.api.ollama.inference_wire import ChatIn, GenerateIn
 from shim.api.ollama.request_codec import chat_to_domain, generate_to_domain
@@ -154,20 +153,16 @@ def test_chat_ignored_options_are_prefixed() -> None:
     assert ignored == ["options.mirostat", "options.tfs_z"], "num_ctx is applied at load time"
 
 
-def test_chat_logprobs_asked_for_get_a_debug_line_saying_why_they_are_absent() -> None:
-    with capture_logs() as logs:
-        _, ignored = chat_to_domain(chat(logprobs=True, top_logprobs=5, options={"numa": True}))
+def test_chat_logprobs_are_carried_not_ignored() -> None:
+    request, ignored = chat_to_domain(chat(logprobs=True, top_logprobs=5, options={"numa": True}))
     assert ignored == ["options.numa"]
-    assert [(e["event"], e["log_level"]) for e in logs] == [
-        ("request.logprobs_unavailable", "debug")
-    ]
+    assert (request.logprobs, request.top_logprobs) == (True, 5)
 
 
 @pytest.mark.parametrize("body", [{"logprobs": False}, {"top_logprobs": 0}, {}])
-def test_chat_unset_logprobs_are_not_reported(body: dict[str, Any]) -> None:
-    with capture_logs() as logs:
-        _, ignored = chat_to_domain(chat(**body))
-    assert (ignored, logs) == ([], [])
+def test_chat_unset_logprobs_ask_for_none(body: dict[str, Any]) -> None:
+    request, ignored = chat_to_domain(chat(**body))
+    assert (ignored, request.logprobs) == ([], False)
 
 
 @pytest.mark.parametrize("top", [-1, 21])

@@ -6,8 +6,10 @@ from collections.abc import AsyncGenerator
 from typing import Literal
 
 import msgspec
+import structlog
 
 from shim.adapters.lmstudio.chunk_wire import StreamChoice, StreamChunk
+from shim.adapters.lmstudio.logprobs import logprobs_of
 from shim.adapters.lmstudio.payloads import chat_payload, completion_payload
 from shim.adapters.lmstudio.sse import SSEParser
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
@@ -23,6 +25,8 @@ from shim.domain.completion import (
 )
 from shim.domain.errors import UpstreamError
 from shim.domain.ports import CompletionStreamer
+
+log = structlog.get_logger(__name__)
 
 DONE = b"[DONE]"
 FINISH_REASONS: dict[str, Literal["stop", "length"]] = {"length": "length"}
@@ -41,8 +45,11 @@ class LMStudioCompletionStreamer(CompletionStreamer):
         async with self._client.stream(path, body) as reply:
             if reply.status != 200:
                 raise rejection(reply.status, await reply.read(), path)
+            seen_logprobs = False
             async for batch in _batches(pieces_of(reply, self._idle_seconds, path), path):
                 for event in batch:
+                    if request.logprobs:
+                        seen_logprobs = _noted_logprobs(event, seen_logprobs, path)
                     yield event
 
 
@@ -88,6 +95,16 @@ async def _batches(
     yield tail
 
 
+def _noted_logprobs(event: CompletionEvent, seen: bool, path: str) -> bool:
+    """Whether log probabilities came so far; at the end, a line saying why none did."""
+    if isinstance(event, Delta) and event.logprobs:
+        return True
+    if isinstance(event, Finish) and not seen:
+        # LM Studio's streams carry `logprobs: null`: the answer leaves the field out.
+        log.debug("upstream.logprobs_unavailable", path=path, reason="the backend sent none")
+    return seen
+
+
 async def _read_to_end(pieces: AsyncGenerator[bytes, None]) -> None:
     """What follows the end of the answer is read, so the connection goes back to the pool;
     a failure there spoils nothing the client was sent."""
@@ -111,6 +128,8 @@ def _plain_text(chunk: StreamChunk) -> str | None:
     choice = chunk.choices[0]
     delta = choice.delta
     if delta is None or choice.finish_reason is not None or delta.tool_calls:
+        return None
+    if choice.logprobs is not None and choice.logprobs.content:
         return None
     if delta.reasoning_content or delta.reasoning:
         return None
@@ -147,13 +166,17 @@ def _delta(choice: StreamChoice, tools: ToolCallAccumulator, state: _StreamState
     if choice.finish_reason is not None:
         state.finish_reason = choice.finish_reason
     delta = choice.delta
+    logprobs = logprobs_of(choice.logprobs)
     if delta is None:
-        return Delta(content=choice.text) if choice.text else None
+        text = choice.text or ""
+        return Delta(content=text, logprobs=logprobs) if text or logprobs else None
     if delta.tool_calls:
         tools.add(delta.tool_calls)
     thinking = delta.reasoning_content or delta.reasoning or ""
     content = delta.content or ""
-    return Delta(content=content, thinking=thinking) if content or thinking else None
+    if content or thinking or logprobs:
+        return Delta(content=content, thinking=thinking, logprobs=logprobs)
+    return None
 
 
 def _decode(data: bytes, path: str) -> StreamChunk:

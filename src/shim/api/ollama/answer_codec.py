@@ -17,7 +17,15 @@ from shim.api.ollama.inference_wire import (
     MessageOut,
     ToolCallOut,
 )
-from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
+from shim.api.ollama.logprobs_out import logprobs_out
+from shim.domain.completion import (
+    Answer,
+    AnswerEvent,
+    Completed,
+    Delta,
+    TextRun,
+    ToolCall,
+)
 
 
 def metrics(completed: Completed) -> dict[str, Any]:
@@ -87,6 +95,9 @@ class LineEncoder(ABC):
                 for one in one_call_each(event):
                     parts += (encode_json(self.chunk(one)), b"\n")
                 continue
+            if event.logprobs:
+                parts += (encode_json(self.chunk(event)), b"\n")
+                continue
             parts += (prefix, encode_json(event.content))
             if event.thinking:
                 parts += (b',"thinking":', encode_json(event.thinking))
@@ -120,6 +131,7 @@ class ChatEncoder(LineEncoder):
                 tool_calls=tool_calls_out(event.tool_calls),
             ),
             done=False,
+            logprobs=logprobs_out(event.logprobs),
         )
 
     def whole(self, answer: Answer) -> bytes:
@@ -133,6 +145,7 @@ class ChatEncoder(LineEncoder):
             created_at=utc_now(),
             message=message,
             done=True,
+            logprobs=logprobs_out(answer.logprobs),
             **metrics(answer.completed),
         )
         return go_json(chunk)
@@ -165,6 +178,7 @@ class GenerateEncoder(LineEncoder):
             response=event.content,
             thinking=event.thinking or UNSET,
             done=False,
+            logprobs=logprobs_out(event.logprobs),
         )
 
     def whole(self, answer: Answer) -> bytes:
@@ -175,6 +189,7 @@ class GenerateEncoder(LineEncoder):
             thinking=answer.thinking or UNSET,
             done=True,
             context=self._context,
+            logprobs=logprobs_out(answer.logprobs),
             **metrics(answer.completed),
         )
         return go_json(chunk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import msgspec
-import structlog
 
 from shim.api.ollama.images import image_from_base64
 from shim.api.ollama.inference_wire import ChatIn, CommonIn, GenerateIn
@@ -12,8 +11,6 @@ from shim.api.ollama.options import context_length_from_options, sampling_from_o
 from shim.api.ollama.request_fields import json_output, keep_alive_seconds, think_setting
 from shim.domain.completion import ChatMessage, CompletionRequest, Tool
 from shim.domain.errors import InvalidRequest
-
-log = structlog.get_logger(__name__)
 
 Ignored = list[str]
 MAX_TOP_LOGPROBS = 20
@@ -68,9 +65,6 @@ def _common(
 ) -> tuple[CompletionRequest, Ignored]:
     sampling, ignored = sampling_from_options(request.options)
     ignored = [f"options.{name}" for name in ignored]
-    if request.logprobs or request.top_logprobs:
-        # LM Studio's streams carry `logprobs: null` always, so the answer leaves the field out.
-        log.debug("request.logprobs_unavailable", reason="LM Studio returns no log probabilities")
     # LM Studio neither truncates nor shifts the context on request: only a change is worth a line.
     ignored.extend(name for name in ("truncate", "shift") if getattr(request, name) is False)
     think, level = think_setting(request.think)
@@ -85,5 +79,7 @@ def _common(
         think_level=level,
         keep_alive_seconds=keep_alive_seconds(request.keep_alive),
         context_length=context_length_from_options(request.options),
+        logprobs=bool(request.logprobs),
+        top_logprobs=request.top_logprobs or 0,
     )
     return domain, ignored
