@@ -24,12 +24,12 @@ class _Partial:
         self.arguments: list[str] = []
 
     def complete_arguments(self) -> dict[str, Any] | None:
-        """The arguments once they are a whole JSON object: nothing can follow one."""
-        text = "".join(self.arguments).strip()
-        if not (self.name and text.endswith("}")):
+        """The arguments once they are a whole JSON object: nothing can follow one. Only a
+        piece that ends in a brace can complete one, so long arguments are not re-read each time."""
+        if not (self.name and self.arguments and self.arguments[-1].rstrip().endswith("}")):
             return None
         try:
-            value = msgspec.json.decode(text)
+            value = msgspec.json.decode("".join(self.arguments))
         except msgspec.DecodeError:
             return None
         return value if isinstance(value, dict) else None
