@@ -1,6 +1,8 @@
-"""Thinking asked of a model its backend says cannot reason: Ollama's 400, in each dialect.
+"""Thinking asked of a model its backend says cannot reason: Ollama's 400, but for the Anthropic
+dialect, where Ollama drops it instead.
 The fake backend's seer is such a model (LM Studio: a reasoning config of only "off")."""
 
+import anthropic
 import ollama
 import openai
 import pytest
@@ -34,3 +36,15 @@ def test_openai_dialect_refuses_a_reasoning_effort(fake_shim: str) -> None:
             messages=HELLO,  # type: ignore[arg-type]
             reasoning_effort="high",
         )
+
+
+def test_anthropic_dialect_relaxes_thinking_as_ollama_does(fake_shim: str) -> None:
+    client = anthropic.Anthropic(base_url=fake_shim, api_key="x", max_retries=0)
+    with client:
+        message = client.messages.create(
+            model=SEER,
+            max_tokens=64,
+            messages=HELLO,  # type: ignore[arg-type]
+            thinking={"type": "enabled", "budget_tokens": 1024},
+        )
+    assert message.content, "answered without thinking rather than refused"

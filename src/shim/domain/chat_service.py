@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
@@ -28,6 +29,8 @@ from shim.domain.models import ModelRecord
 from shim.domain.ports import CompletionStreamer, ModelSelector
 from shim.domain.shaping import Shaping
 from shim.domain.watch import OnAnswered
+
+log = logging.getLogger(__name__)
 
 Verb = Literal["chat", "generate"]
 
@@ -57,7 +60,7 @@ class ChatService:
         record = await self._resolve(request.model, verb)
         request = with_defaults(request, record.defaults)
         if request.think and record.reasoning is False:
-            raise InvalidRequest(f'"{request.model}" does not support thinking')
+            request = _without_thinking(request)
         if request.suffix:
             # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
             raise InvalidRequest(f'"{request.model}" does not support insert')
@@ -131,6 +134,13 @@ class ChatService:
             prompt_eval_ns=first_token - sent,
             eval_ns=ended - first_token,
         )
+
+
+def _without_thinking(request: CompletionRequest) -> CompletionRequest:
+    if not request.relax_thinking:
+        raise InvalidRequest(f'"{request.model}" does not support thinking')
+    log.warning("model.thinking_relaxed: %s does not support thinking", request.model)
+    return msgspec.structs.replace(request, think=None, think_level=None)
 
 
 async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:

@@ -93,6 +93,9 @@ class CompletionRequest(msgspec.Struct, frozen=True, kw_only=True):
     context_length: int | None = None
     logprobs: bool = False
     top_logprobs: int = 0
+    relax_thinking: bool = False
+    """Thinking a model cannot do is dropped rather than refused, as Ollama's Anthropic layer
+    asks of its chat handler so that Claude Code runs on any model."""
 
 
 class Delta(msgspec.Struct, frozen=True, kw_only=True):

@@ -101,6 +101,15 @@ async def test_thinking_is_refused_only_where_the_backend_says_it_cannot(
         assert len(streamer.requests) == 1
 
 
+async def test_relaxed_thinking_is_dropped_not_refused(caplog: pytest.LogCaptureFixture) -> None:
+    chat, streamer, _ = service()
+    ask = request(model="fake/seer-4b@q8_0", think=True, think_level="high", relax_thinking=True)
+    await events_of(chat, ask)
+    (sent,) = streamer.requests
+    assert (sent.think, sent.think_level) == (None, None)
+    assert "does not support thinking" in caplog.text
+
+
 async def test_a_finish_without_a_reason_is_a_stop() -> None:
     chat, _, _ = service([Delta(content="a"), Finish()])
     completed = (await events_of(chat, request()))[-1]
