@@ -116,6 +116,16 @@ def test_chat_answers_and_counts_tokens(ollama_client: ollama.Client) -> None:
     assert (reply.prompt_eval_count or 0) > 10
 
 
+def test_chat_logprobs_score_every_token_of_the_answer(ollama_client: ollama.Client) -> None:
+    reply = ollama_client.chat(model=OLLAMA_MODEL, messages=HELLO, logprobs=True, top_logprobs=2)
+
+    assert reply.message.content == GREETING
+    scored = reply.logprobs or []
+    assert "".join(entry.token for entry in scored).startswith(GREETING)
+    assert all(entry.logprob <= 0 for entry in scored)
+    assert all(len(entry.top_logprobs or ()) == 2 for entry in scored)
+
+
 def test_chat_streams_the_answer_then_a_final_chunk(ollama_client: ollama.Client) -> None:
     chunks = list(ollama_client.chat(model=OLLAMA_MODEL, messages=HELLO, stream=True))
 

@@ -39,7 +39,7 @@ def test_official_js_client(lmstudio: LMStudioDouble, start_shim: StartShim, sce
     env = {**os.environ, "SHIM_URL": url, "SCENARIO": scenario, "NO_COLOR": "1"}
     try:
         result = subprocess.run(
-            [str(NODE), "--test", "--test-reporter=spec"],
+            [str(NODE), "--test", "--test-reporter=spec", "ollama-client.test.mjs"],
             cwd=JS_DIR,
             env=env,
             capture_output=True,

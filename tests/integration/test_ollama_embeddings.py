@@ -76,6 +76,22 @@ def test_embed_a_list_keeps_order_and_reports_lm_studio_usage(
     assert response.total_duration >= response.load_duration
 
 
+def test_embed_estimates_the_prompt_tokens_when_lm_studio_reports_none(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    lmstudio.embedding_tokens_counted = False
+    response = ollama.Client(host=shim).embed(model=NOMIC, input=["the quick fox", "jumps"])
+    assert response.prompt_eval_count == 4, "an estimate: one token per short word"
+
+
+def test_legacy_embeddings_name_an_unknown_model_as_ollama_does(shim: str) -> None:
+    reply = httpx.post(shim + "/api/embeddings", json={"model": "x", "prompt": "hi"})
+    assert (reply.status_code, reply.json()) == (
+        404,
+        {"error": 'model "x" not found, try pulling it first'},
+    )
+
+
 def test_vectors_follow_the_inputs_even_when_lm_studio_answers_out_of_order(
     lmstudio: LMStudioDouble, shim: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -193,7 +209,10 @@ def test_a_chat_model_asked_to_embed_is_a_400_in_ollamas_words(
 async def test_async_client_sees_unknown_models_as_404(shim: str) -> None:
     with pytest.raises(ollama.ResponseError) as raised:
         await ollama.AsyncClient(host=shim).embed(model="x", input="hello")
-    assert (raised.value.status_code, raised.value.error) == (404, "model 'x' not found")
+    assert (raised.value.status_code, raised.value.error) == (
+        404,
+        'model "x" not found, try pulling it first',
+    )
 
 
 def test_unknown_model_is_a_404_without_asking_lm_studio_to_embed(
@@ -201,7 +220,10 @@ def test_unknown_model_is_a_404_without_asking_lm_studio_to_embed(
 ) -> None:
     with pytest.raises(ollama.ResponseError) as raised:
         ollama.Client(host=shim).embed(model="x", input="hello")
-    assert (raised.value.status_code, raised.value.error) == (404, "model 'x' not found")
+    assert (raised.value.status_code, raised.value.error) == (
+        404,
+        'model "x" not found, try pulling it first',
+    )
     assert embedding_calls(lmstudio) == 0
 
 

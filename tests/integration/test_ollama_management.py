@@ -209,3 +209,23 @@ def test_pull_needs_lm_studio_0_4(lmstudio: LMStudioDouble, shim: str) -> None:
     lmstudio.api = "v0"
     response = httpx.post(shim + "/api/pull", json={"model": "ibm/granite-4-micro"})
     assert response.status_code == 501
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "error"),
+    [
+        ("DELETE", "/api/delete", {}, "model is required"),
+        ("POST", "/api/copy", {"destination": "y"}, 'source "" is invalid'),
+        ("POST", "/api/copy", {"source": "a b", "destination": "y"}, 'source "a b" is invalid'),
+        ("POST", "/api/create", {"from": MODEL}, "invalid model name"),
+        ("POST", "/api/create", {"model": "-x", "from": MODEL}, "invalid model name"),
+        ("POST", "/api/pull", {}, "invalid model name"),
+        ("POST", "/api/pull", {"model": "a b"}, "invalid model name"),
+        ("POST", "/api/push", {}, "model is required"),
+    ],
+)
+def test_missing_or_invalid_names_are_refused_in_ollamas_words(
+    shim: str, method: str, path: str, body: dict[str, str], error: str
+) -> None:
+    reply = httpx.request(method, shim + path, json=body)
+    assert (reply.status_code, reply.json()) == (400, {"error": error})

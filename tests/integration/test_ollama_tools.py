@@ -65,6 +65,25 @@ def test_parallel_calls_keep_their_order(lmstudio: LMStudioDouble, shim: str) ->
     assert [(c["id"], c["function"]["index"]) for c in raw] == [("1", 0), ("2", 1)]
 
 
+def test_streamed_parallel_calls_come_one_per_chunk_in_order(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    lmstudio.chat_script = tool_call_script(
+        [("1", "get_weather", '{"city": "Paris"}'), ("2", "get_weather", '{"city": "Tokyo"}')],
+        fragment=4,
+    )
+    chunks = list(
+        ollama.Client(host=shim).chat(model=MODEL, messages=ASK, tools=[WEATHER], stream=True)
+    )
+    per_chunk = [
+        [c.function.arguments["city"] for c in chunk.message.tool_calls]
+        for chunk in chunks
+        if chunk.message.tool_calls
+    ]
+    assert per_chunk == [["Paris"], ["Tokyo"]]
+    assert chunks[-1].done
+
+
 def test_missing_ids_are_made_up(lmstudio: LMStudioDouble, shim: str) -> None:
     lmstudio.chat_script = tool_call_script([("", "get_weather", "{}")])
     body = {"model": MODEL, "messages": ASK, "tools": [WEATHER], "stream": False}

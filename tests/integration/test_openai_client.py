@@ -292,6 +292,19 @@ def test_embeddings_asked_as_base64_by_default_decode_to_normalised_vectors(
     assert reply.usage.prompt_tokens == 2
 
 
+def test_embeddings_of_an_unknown_model_are_a_404_in_ollamas_words(shim: str) -> None:
+    with pytest.raises(openai.NotFoundError, match='model "x" not found, try pulling it first'):
+        client(shim).embeddings.create(model="x", input="hi")
+
+
+def test_embeddings_count_tokens_when_lm_studio_reports_none(
+    lmstudio: LMStudioDouble, shim: str
+) -> None:
+    lmstudio.embedding_tokens_counted = False
+    reply = client(shim).embeddings.create(model=NOMIC, input=["the quick fox", "jumps"])
+    assert reply.usage.prompt_tokens == 4
+
+
 @pytest.mark.anyio
 async def test_async_client_embeds_as_float_when_asked(
     lmstudio: LMStudioDouble, async_client: openai.AsyncOpenAI

@@ -60,6 +60,7 @@ class LMStudioDouble:
         self.last_headers: dict[str, str] = {}
         self.embedding_requests: list[dict[str, Any]] = []
         self.embedding_dimensions = 8
+        self.embedding_tokens_counted = True  # real LM Studio reports 0 prompt tokens
         self.downloadable: dict[str, dict[str, Any]] = extras.default_downloadable()
         self.download_step_bytes = 1_000_000
         self.download_requests: list[dict[str, Any]] = []

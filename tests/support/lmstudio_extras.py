@@ -40,7 +40,7 @@ async def embeddings(double: LMStudioDouble, body: bytes) -> Reply:
         }
         for i, text in enumerate(texts)
     ]
-    words = sum(len(text.split()) for text in texts)
+    words = sum(len(text.split()) for text in texts) if double.embedding_tokens_counted else 0
     usage = {"prompt_tokens": words, "total_tokens": words}
     return 200, {"object": "list", "data": data, "model": model["key"], "usage": usage}
 

@@ -11,6 +11,7 @@ from shim.api.anthropic.errors import unauthorized_body
 from shim.api.anthropic.inference import MESSAGES_PATH, AnthropicMessagesController
 from shim.api.auth import Rejection
 from shim.api.errors import ROUTING_HANDLERS
+from shim.api.ollama.account import AccountController
 from shim.api.ollama.discovery import DiscoveryController
 from shim.api.ollama.embedding import EmbeddingController
 from shim.api.ollama.errors import EXCEPTION_HANDLERS as OLLAMA_HANDLERS
@@ -29,6 +30,7 @@ CONTROLLERS: list[type[Controller]] = [
     EmbeddingController,
     ManagementController,
     PullController,
+    AccountController,
     OpenAIModelsController,
     OpenAIInferenceController,
     OpenAIEmbeddingsController,

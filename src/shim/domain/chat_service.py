@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
@@ -18,6 +19,7 @@ from shim.domain.completion import (
     CompletionEvent,
     CompletionRequest,
     Finish,
+    Logprob,
     TextRun,
     ToolCall,
 )
@@ -27,6 +29,8 @@ from shim.domain.models import ModelRecord
 from shim.domain.ports import CompletionStreamer, ModelSelector
 from shim.domain.shaping import Shaping
 from shim.domain.watch import OnAnswered
+
+log = logging.getLogger(__name__)
 
 Verb = Literal["chat", "generate"]
 
@@ -55,6 +59,8 @@ class ChatService:
         started = self._clock()
         record = await self._resolve(request.model, verb)
         request = with_defaults(request, record.defaults)
+        if request.think and record.reasoning is False:
+            request = _without_thinking(request)
         if request.suffix:
             # No LM Studio API takes a suffix, so fill-in-the-middle cannot be honoured.
             raise InvalidRequest(f'"{request.model}" does not support insert')
@@ -120,7 +126,7 @@ class ChatService:
         ended = self._clock()
         first_token = shaping.first_token or ended
         return Completed(
-            reason=finish.reason,
+            reason=finish.reason or "stop",  # Ollama's every final answer says why it ended
             prompt_tokens=finish.usage.prompt_tokens,
             completion_tokens=finish.usage.completion_tokens or shaping.pieces or None,
             total_ns=ended - started,
@@ -130,11 +136,19 @@ class ChatService:
         )
 
 
+def _without_thinking(request: CompletionRequest) -> CompletionRequest:
+    if not request.relax_thinking:
+        raise InvalidRequest(f'"{request.model}" does not support thinking')
+    log.warning("model.thinking_relaxed: %s does not support thinking", request.model)
+    return msgspec.structs.replace(request, think=None, think_level=None)
+
+
 async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
     """Gather a stream into one answer: text joined, tool calls in order, the final counts."""
     content: list[str] = []
     thinking: list[str] = []
     calls: list[ToolCall] = []
+    logprobs: list[Logprob] = []
     async for batch in batches:
         for event in batch:
             if isinstance(event, Completed):
@@ -143,6 +157,7 @@ async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
                     thinking="".join(thinking),
                     tool_calls=tuple(calls),
                     completed=event,
+                    logprobs=tuple(logprobs),
                 )
             if isinstance(event, TextRun):
                 content += event.pieces
@@ -150,6 +165,7 @@ async def collect(batches: AsyncGenerator[list[AnswerEvent], None]) -> Answer:
             content.append(event.content)
             thinking.append(event.thinking)
             calls.extend(event.tool_calls)
+            logprobs.extend(event.logprobs)
     raise UpstreamError("LM Studio ended the stream before finishing the answer")
 
 

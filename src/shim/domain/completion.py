@@ -62,6 +62,21 @@ class JsonOutput(msgspec.Struct, frozen=True):
 ThinkLevel = Literal["low", "medium", "high"]
 
 
+class TokenLogprob(msgspec.Struct, frozen=True, kw_only=True):
+    token: str
+    logprob: float
+    bytes: tuple[int, ...] = ()
+
+
+class Logprob(msgspec.Struct, frozen=True, kw_only=True):
+    """A generated token's log probability, with the likeliest alternatives when asked for."""
+
+    token: str
+    logprob: float
+    bytes: tuple[int, ...] = ()
+    top_logprobs: tuple[TokenLogprob, ...] = ()
+
+
 class CompletionRequest(msgspec.Struct, frozen=True, kw_only=True):
     """A chat (messages) or, with `raw_prompt`, a text completion with no chat template."""
 
@@ -76,6 +91,11 @@ class CompletionRequest(msgspec.Struct, frozen=True, kw_only=True):
     think_level: ThinkLevel | None = None
     keep_alive_seconds: float | None = None
     context_length: int | None = None
+    logprobs: bool = False
+    top_logprobs: int = 0
+    relax_thinking: bool = False
+    """Thinking a model cannot do is dropped rather than refused, as Ollama's Anthropic layer
+    asks of its chat handler so that Claude Code runs on any model."""
 
 
 class Delta(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,6 +104,7 @@ class Delta(msgspec.Struct, frozen=True, kw_only=True):
     content: str = ""
     thinking: str = ""
     tool_calls: tuple[ToolCall, ...] = ()
+    logprobs: tuple[Logprob, ...] = ()
 
 
 class TextRun(msgspec.Struct, frozen=True):
@@ -132,6 +153,7 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     thinking: str
     tool_calls: tuple[ToolCall, ...]
     completed: Completed
+    logprobs: tuple[Logprob, ...] = ()
 
 
 AnswerEvent = Delta | TextRun | Completed

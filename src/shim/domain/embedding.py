@@ -12,6 +12,7 @@ from shim.domain.admission import AdmissionGate
 from shim.domain.embedding_types import Vector
 from shim.domain.errors import InvalidRequest, NotCapable, UpstreamError
 from shim.domain.ports import Embedder, ModelSelector
+from shim.domain.token_estimate import estimated_tokens
 
 
 class Embeddings(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,7 +51,7 @@ class EmbeddingService:
         vectors = [shaped(vector, normalized, dimensions) for vector in found.vectors]
         return Embeddings(
             vectors=vectors,
-            prompt_tokens=found.prompt_tokens,
+            prompt_tokens=found.prompt_tokens or estimated_tokens(inputs),
             total_ns=self._clock() - started,
             load_ns=resolved - started,
         )

@@ -35,6 +35,11 @@ class ModelNotFound(NotFound):
         """/api/copy's wording, with double quotes."""
         return cls(name, f'model "{name}" not found')
 
+    @classmethod
+    def not_pulled(cls, name: str) -> ModelNotFound:
+        """The words Ollama uses where a model fails to load for want of a pull (embeddings)."""
+        return cls(name, f'model "{name}" not found, try pulling it first')
+
 
 class UpstreamError(ShimError):
     """The backend answered, but with an error or something unreadable."""

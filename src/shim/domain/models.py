@@ -53,7 +53,8 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
     max_context_length: int | None = None
     vision: bool = False
     tool_use: bool = False
-    reasoning: bool = False
+    reasoning: bool | None = None
+    """True: it can think; False: the backend says it cannot; None: the backend does not say."""
     loaded_instances: tuple[LoadedInstance, ...] = ()
     modified_at: datetime | None = None
     backend: str = "default"
@@ -88,6 +89,6 @@ class ModelRecord(msgspec.Struct, frozen=True, kw_only=True):
             found.append(Capability.TOOLS)
         if self.vision:
             found.append(Capability.VISION)
-        if self.reasoning:
+        if self.reasoning is True:
             found.append(Capability.THINKING)
         return tuple(found)

@@ -50,8 +50,10 @@ def _split(split: tuple[str, str], delta: Delta, think: bool | None) -> Delta | 
     """The delta with inline thinking moved out of its content; None when nothing is left."""
     tagged_thinking, content = split
     thinking = "" if think is False else delta.thinking + tagged_thinking
-    if not (content or thinking or delta.tool_calls):
+    if not (content or thinking or delta.tool_calls or delta.logprobs):
         return None
     if content == delta.content and thinking == delta.thinking:
         return delta
-    return Delta(content=content, thinking=thinking, tool_calls=delta.tool_calls)
+    return Delta(
+        content=content, thinking=thinking, tool_calls=delta.tool_calls, logprobs=delta.logprobs
+    )

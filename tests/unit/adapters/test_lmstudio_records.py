@@ -39,6 +39,19 @@ def test_v1_listing_keeps_everything_lm_studio_reports() -> None:
     )
     assert nomic.kind == "embedding"
     assert nomic.capabilities == (Capability.EMBEDDING,)
+    assert (qwen.reasoning, gemma.reasoning, nomic.reasoning) == (True, False, None)
+
+
+def test_v1_model_without_a_reasoning_config_may_still_think() -> None:
+    listing = load("api_v1_models.json", V1ModelList)
+    assert isinstance(listing, V1ModelList)
+    bare = msgspec.structs.replace(
+        listing.models[0],
+        capabilities=msgspec.structs.replace(listing.models[0].capabilities, reasoning=None),
+    )
+    (record,) = from_v1(V1ModelList(models=[bare]), "http://lms")
+    assert record.reasoning is None
+    assert Capability.THINKING not in record.capabilities
 
 
 def test_v0_listing_reads_type_state_and_tool_use() -> None:

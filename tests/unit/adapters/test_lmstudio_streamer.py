@@ -7,7 +7,9 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import msgspec
 import pytest
+from structlog.testing import capture_logs
 
 from shim.adapters.lmstudio.streamer import LMStudioCompletionStreamer
 from shim.adapters.upstream_http import UpstreamStream
@@ -16,7 +18,9 @@ from shim.domain.completion import (
     CompletionRequest,
     Delta,
     Finish,
+    Logprob,
     TextRun,
+    TokenLogprob,
     ToolCall,
     Usage,
 )
@@ -60,9 +64,9 @@ async def test_interleaved_tool_calls_ending_in_stop_with_crlf_and_comments(size
         Delta(
             tool_calls=(
                 ToolCall(id="586412361", name="get_weather", arguments={"city": "Paris"}, index=0),
-                ToolCall(id="586412362", name="get_time", arguments={}, index=1),
             )
         ),
+        Delta(tool_calls=(ToolCall(id="586412362", name="get_time", arguments={}, index=1),)),
         Finish(reason="stop", usage=Usage(prompt_tokens=120, completion_tokens=31)),
     ]
 
@@ -167,3 +171,48 @@ async def test_plain_text_of_one_read_travels_as_runs_in_order_around_other_even
         TextRun(["c"]),
         Finish(reason="stop"),
     ]
+
+
+async def test_logprobs_are_read_and_asked_for() -> None:
+    body = (
+        b'data: {"choices":[{"delta":{"content":"Hi"},"logprobs":{"content":[{"token":"Hi",'
+        b'"logprob":-0.5,"bytes":[72,105],"top_logprobs":[{"token":"Ho","logprob":-3.0}]}]}}]}\n\n'
+        b'data: {"choices":[{"delta":{},"finish_reason":"stop"}]}\n\n'
+        b"data: [DONE]\n\n"
+    )
+    upstream = ScriptedUpstream(lambda _, __: answer(200, body, 64))
+    asked = msgspec.structs.replace(REQUEST, logprobs=True, top_logprobs=1)
+    with capture_logs() as logs:
+        got = [event async for event in LMStudioCompletionStreamer(upstream, 5).stream(asked)]
+    assert got[0] == Delta(
+        content="Hi",
+        logprobs=(
+            Logprob(
+                token="Hi",
+                logprob=-0.5,
+                bytes=(72, 105),
+                top_logprobs=(TokenLogprob(token="Ho", logprob=-3.0),),
+            ),
+        ),
+    )
+    sent = json.loads(upstream.requests[0][1])
+    assert (sent["logprobs"], sent["top_logprobs"]) == (True, 1)
+    assert not [line for line in logs if line["event"] == "upstream.logprobs_unavailable"]
+
+
+async def test_logprobs_asked_for_but_not_sent_get_a_debug_line() -> None:
+    asked = msgspec.structs.replace(REQUEST, logprobs=True)
+    with capture_logs() as logs:
+        [event async for event in serving("reasoning_gpt_oss.sse", 64).stream(asked)]
+    (line,) = [line for line in logs if line["event"] == "upstream.logprobs_unavailable"]
+    assert line["log_level"] == "debug"
+
+
+async def test_logprobs_not_asked_for_are_not_sent_nor_logged() -> None:
+    upstream = ScriptedUpstream(
+        lambda _, __: answer(200, (STREAMS / "reasoning_gpt_oss.sse").read_bytes(), 64)
+    )
+    with capture_logs() as logs:
+        [event async for event in LMStudioCompletionStreamer(upstream, 5).stream(REQUEST)]
+    assert "logprobs" not in json.loads(upstream.requests[0][1])
+    assert not logs

@@ -203,3 +203,27 @@ def test_calls_after_take_start_over() -> None:
     accumulator.take()
     accumulator.add([fragment(0, id="b", name="g", arguments='{"n": 2}')])
     assert accumulator.take() == (ToolCall(id="b", name="g", arguments={"n": 2}, index=0),)
+
+
+def test_each_call_is_ready_once_it_and_every_call_before_it_is_whole() -> None:
+    accumulator = ToolCallAccumulator()
+    accumulator.add([fragment(0, id="a", name="f", arguments='{"n":')])
+    accumulator.add([fragment(1, id="b", name="g", arguments="{}")])
+    assert accumulator.ready() == (), "the second waits for the first"
+    accumulator.add([fragment(0, arguments=" 1}")])
+    assert accumulator.ready() == (
+        ToolCall(id="a", name="f", arguments={"n": 1}, index=0),
+        ToolCall(id="b", name="g", arguments={}, index=1),
+    )
+    accumulator.add([fragment(2, id="c", name="h", arguments='{"x": "}"')])
+    assert accumulator.ready() == (), "a brace inside a string does not end the arguments"
+    accumulator.add([fragment(2, arguments="}")])
+    assert accumulator.ready() == (ToolCall(id="c", name="h", arguments={"x": "}"}, index=2),)
+    assert accumulator.take() == ()
+
+
+def test_a_call_without_arguments_waits_for_the_end() -> None:
+    accumulator = ToolCallAccumulator()
+    accumulator.add([fragment(0, id="a", name="now", arguments="")])
+    assert accumulator.ready() == ()
+    assert accumulator.take() == (ToolCall(id="a", name="now", arguments={}, index=0),)

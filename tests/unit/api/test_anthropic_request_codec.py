@@ -45,6 +45,7 @@ def test_a_plain_request_reads_max_tokens_as_the_token_limit_and_nothing_else() 
         model="m",
         messages=(ChatMessage(role="user", content="hello"),),
         sampling=Sampling(max_tokens=64),
+        relax_thinking=True,
     )
     assert ignored == []
 

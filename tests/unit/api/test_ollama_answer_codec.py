@@ -12,7 +12,15 @@ import pytest
 from shim.api.go_json import go_json
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder, metrics
 from shim.api.ollama.go_format import utc_now
-from shim.domain.completion import Answer, Completed, Delta, TextRun, ToolCall
+from shim.domain.completion import (
+    Answer,
+    Completed,
+    Delta,
+    Logprob,
+    TextRun,
+    TokenLogprob,
+    ToolCall,
+)
 
 MODEL = "llama3.2"
 FULL = Completed(
@@ -86,11 +94,12 @@ def test_chat_thinking_is_present_only_when_non_empty() -> None:
     assert "thinking" not in chat_line(Delta(content="x", thinking=""))["message"]
 
 
-def test_chat_tool_calls_shape() -> None:
-    chunk = chat_line(Delta(tool_calls=CALLS))
+def test_chat_tool_calls_go_one_per_chunk_in_order_the_text_with_the_first() -> None:
+    raw = ChatEncoder(MODEL).lines([Delta(content="ok", tool_calls=CALLS)])
+    chunk, second = (decoded(line) for line in raw.splitlines())
     assert chunk["message"] == {
         "role": "assistant",
-        "content": "",
+        "content": "ok",
         "tool_calls": [
             {
                 "id": "call_f5kqwpjg",
@@ -100,7 +109,13 @@ def test_chat_tool_calls_shape() -> None:
                     "arguments": {"glob": "*led*", "offset": 0},
                 },
             },
-            {"id": "call_2", "function": {"index": 1, "name": "get_time", "arguments": {}}},
+        ],
+    }
+    assert second["message"] == {
+        "role": "assistant",
+        "content": "",
+        "tool_calls": [
+            {"id": "call_2", "function": {"index": 1, "name": "get_time", "arguments": {}}}
         ],
     }
     first = chunk["message"]["tool_calls"][0]
@@ -247,10 +262,24 @@ def test_generate_thinking_sits_between_response_and_done() -> None:
     assert chunk["thinking"] == "hmm"
 
 
-def test_generate_completed_chunk() -> None:
+def test_generate_completed_chunk_carries_an_empty_context_after_done_reason() -> None:
     chunk = generate_line(FULL)
-    assert list(chunk) == ["model", "created_at", "response", "done", *FULL_METRICS]
-    assert without_time(chunk) == {"model": MODEL, "response": "", "done": True, **FULL_METRICS}
+    names = ["model", "created_at", "response", "done", "done_reason", "context"]
+    assert list(chunk) == [*names, *list(FULL_METRICS)[1:]]
+    assert without_time(chunk) == {
+        "model": MODEL,
+        "response": "",
+        "done": True,
+        "context": [],
+        **FULL_METRICS,
+    }
+
+
+def test_raw_generate_carries_no_context() -> None:
+    raw = GenerateEncoder(MODEL, raw=True)
+    assert "context" not in decoded(raw.lines([FULL]))
+    whole = raw.whole(Answer(content="x", thinking="", tool_calls=(), completed=FULL))
+    assert "context" not in decoded(whole)
 
 
 @pytest.mark.parametrize("reason", ["load", "unload"])
@@ -270,12 +299,14 @@ def test_generate_whole_answer() -> None:
     )
     assert b"\n" not in raw
     chunk = decoded(raw)
-    assert list(chunk) == ["model", "created_at", "response", "thinking", "done", *FULL_METRICS]
+    names = ["model", "created_at", "response", "thinking", "done", "done_reason", "context"]
+    assert list(chunk) == [*names, *list(FULL_METRICS)[1:]]
     assert without_time(chunk) == {
         "model": MODEL,
         "response": "The sky",
         "thinking": "why?",
         "done": True,
+        "context": [],
         **FULL_METRICS,
     }
 
@@ -332,3 +363,28 @@ def test_a_text_run_gives_one_line_per_piece_as_deltas_would(encoder_type: type)
     assert b"".join(run) == one_by_one.replace(
         json.loads(one_by_one.splitlines()[0])["created_at"].encode(), stamps.pop().encode()
     )
+
+
+def test_logprobs_ride_on_their_chunk_and_on_the_whole_generate_answer_last() -> None:
+    entry = Logprob(
+        token="Hi",
+        logprob=-0.5,
+        bytes=(72, 105),
+        top_logprobs=(TokenLogprob(token="Ho", logprob=-3.0),),
+    )
+    wire = {
+        "token": "Hi",
+        "logprob": -0.5,
+        "bytes": [72, 105],
+        "top_logprobs": [{"token": "Ho", "logprob": -3.0}],
+    }
+    line = generate_line(Delta(content="Hi", logprobs=(entry,)))
+    assert (line["response"], line["logprobs"]) == ("Hi", [wire])
+    assert list(line)[-1] == "logprobs"
+    whole = decoded(
+        GenerateEncoder(MODEL).whole(
+            Answer(content="Hi", thinking="", tool_calls=(), completed=FULL, logprobs=(entry,))
+        )
+    )
+    assert (list(whole)[-1], whole["logprobs"]) == ("logprobs", [wire])
+    assert "logprobs" not in generate_line(Delta(content="Hi"))

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import msgspec
+import pytest
 
 from shim.api.ollama.models_codec import ps_from_models, show_from_model, tags_from_models
 from shim.domain.models import LoadedInstance, ModelRecord
@@ -103,9 +104,38 @@ def test_show_reports_architecture_window_and_real_capabilities() -> None:
     assert body["capabilities"] == ["completion", "tools", "thinking"]
     assert body["parameters"] == "num_ctx                        8192"
     assert "PARAMETER num_ctx 8192" in body["modelfile"]
-    assert body["template"] == "{{ .Prompt }}"
     assert "context_length" not in body["details"]
     assert body["modified_at"] == "2026-02-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("record", "reads_tools", "has_thinking_tags"),
+    [
+        (LOADED, True, True),
+        (msgspec.structs.replace(LOADED, reasoning=None), True, False),
+        (msgspec.structs.replace(LOADED, tool_use=False), False, True),
+    ],
+)
+def test_show_template_reads_the_variables_of_the_capabilities_it_grants(
+    record: ModelRecord, reads_tools: bool, has_thinking_tags: bool
+) -> None:
+    body = as_dict(show_from_model(record, "m", "curl/8", STARTED))
+    template = body["template"]
+    assert ("tools" in body["capabilities"]) is reads_tools
+    assert (".Tools" in template and ".ToolCalls" in template) is reads_tools
+    assert ("<think>" in template and "</think>" in template) is has_thinking_tags
+    assert f'TEMPLATE """{template}"""' in body["modelfile"]
+
+
+def test_show_template_is_the_passthrough_without_tools_or_thinking() -> None:
+    assert as_dict(show_from_model(MLX, "m", "curl/8", STARTED))["template"] == "{{ .Prompt }}"
+
+
+def test_show_lists_tensors_only_when_asked_verbosely() -> None:
+    assert "tensors" not in as_dict(show_from_model(LOADED, "m", "curl/8", STARTED))
+    verbose = as_dict(show_from_model(LOADED, "m", "curl/8", STARTED, verbose=True))
+    assert verbose["tensors"] == []
+    assert list(verbose).index("tensors") == list(verbose).index("model_info") + 1
 
 
 def test_show_names_the_model_as_copilot_asked_for_it() -> None:

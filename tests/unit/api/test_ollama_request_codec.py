@@ -153,15 +153,24 @@ def test_chat_ignored_options_are_prefixed() -> None:
     assert ignored == ["options.mirostat", "options.tfs_z"], "num_ctx is applied at load time"
 
 
-def test_chat_logprobs_are_reported_as_ignored_when_set() -> None:
-    _, ignored = chat_to_domain(chat(logprobs=True, top_logprobs=5, options={"numa": True}))
-    assert ignored == ["options.numa", "logprobs", "top_logprobs"]
+def test_chat_logprobs_are_carried_not_ignored() -> None:
+    request, ignored = chat_to_domain(chat(logprobs=True, top_logprobs=5, options={"numa": True}))
+    assert ignored == ["options.numa"]
+    assert (request.logprobs, request.top_logprobs) == (True, 5)
 
 
 @pytest.mark.parametrize("body", [{"logprobs": False}, {"top_logprobs": 0}, {}])
-def test_chat_unset_logprobs_are_not_reported(body: dict[str, Any]) -> None:
-    _, ignored = chat_to_domain(chat(**body))
-    assert ignored == []
+def test_chat_unset_logprobs_ask_for_none(body: dict[str, Any]) -> None:
+    request, ignored = chat_to_domain(chat(**body))
+    assert (ignored, request.logprobs) == ([], False)
+
+
+@pytest.mark.parametrize("top", [-1, 21])
+def test_top_logprobs_beyond_ollamas_bounds_are_refused(top: int) -> None:
+    with pytest.raises(InvalidRequest, match=r"^top_logprobs must be between 0 and 20$"):
+        chat_to_domain(chat(top_logprobs=top))
+    with pytest.raises(InvalidRequest, match=r"^top_logprobs must be between 0 and 20$"):
+        generate_to_domain(generate(prompt="x", top_logprobs=top))
 
 
 @pytest.mark.parametrize(
@@ -290,7 +299,7 @@ def test_generate_shares_options_format_think_and_keep_alive() -> None:
     assert request.json_output == JsonOutput(schema={"type": "object"})
     assert (request.think, request.think_level) == (True, "medium")
     assert request.keep_alive_seconds == 5400
-    assert ignored == ["options.num_thread", "logprobs"]
+    assert ignored == ["options.num_thread"]
 
 
 def test_context_handling_flags_are_reported_when_changed() -> None:

@@ -84,6 +84,39 @@ async def test_suffix_is_refused_before_anything_is_sent() -> None:
     assert not streamer.requests
 
 
+@pytest.mark.parametrize("think", [True, False, None])
+async def test_thinking_is_refused_only_where_the_backend_says_it_cannot(
+    think: bool | None,
+) -> None:
+    chat, streamer, _ = service()
+    ask = request(model="fake/seer-4b@q8_0", think=think)
+    if think:
+        with pytest.raises(
+            InvalidRequest, match=r'^"fake/seer-4b@q8_0" does not support thinking$'
+        ):
+            await chat.open(ask, "chat")
+        assert not streamer.requests
+    else:
+        await events_of(chat, ask)
+        assert len(streamer.requests) == 1
+
+
+async def test_relaxed_thinking_is_dropped_not_refused(caplog: pytest.LogCaptureFixture) -> None:
+    chat, streamer, _ = service()
+    ask = request(model="fake/seer-4b@q8_0", think=True, think_level="high", relax_thinking=True)
+    await events_of(chat, ask)
+    (sent,) = streamer.requests
+    assert (sent.think, sent.think_level) == (None, None)
+    assert "does not support thinking" in caplog.text
+
+
+async def test_a_finish_without_a_reason_is_a_stop() -> None:
+    chat, _, _ = service([Delta(content="a"), Finish()])
+    completed = (await events_of(chat, request()))[-1]
+    assert isinstance(completed, Completed)
+    assert completed.reason == "stop"
+
+
 async def test_inline_think_tags_become_thinking() -> None:
     chat, _, _ = service(
         [Delta(content="<think>pondering</th"), Delta(content="ink>answer"), Finish()]

@@ -43,6 +43,7 @@ def demo_models() -> tuple[ModelRecord, ...]:
             parameter_size="4B",
             max_context_length=131072,
             vision=True,
+            reasoning=False,
             modified_at=DEMO_TIME,
             backend="fake",
         ),

@@ -25,10 +25,25 @@ class StreamDelta(msgspec.Struct):
     tool_calls: list[ToolCallFragment] | None = None
 
 
+class TokenLogprobWire(msgspec.Struct):
+    token: str = ""
+    logprob: float = 0.0
+    bytes: list[int] | None = None
+    top_logprobs: list[TokenLogprobWire] | None = None
+
+
+class ChoiceLogprobs(msgspec.Struct):
+    """OpenAI's chat shape; the legacy completions shape (`tokens`, `token_logprobs`) has no
+    `content` and so reads as none."""
+
+    content: list[TokenLogprobWire] | None = None
+
+
 class StreamChoice(msgspec.Struct):
     delta: StreamDelta | None = None
     text: str | None = None
     finish_reason: str | None = None
+    logprobs: ChoiceLogprobs | None = None
 
 
 class StreamUsage(msgspec.Struct):

@@ -25,6 +25,10 @@ def chat_payload(request: CompletionRequest) -> dict[str, Any]:
         body["response_format"] = response_format(request.json_output)
     if request.think_level is not None:
         body["reasoning_effort"] = request.think_level
+    if request.logprobs:
+        body["logprobs"] = True
+        if request.top_logprobs:
+            body["top_logprobs"] = request.top_logprobs
     return _common(body, request)
 
 

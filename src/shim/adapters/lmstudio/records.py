@@ -35,13 +35,22 @@ def _from_v1_model(model: V1Model, backend: str) -> ModelRecord:
         max_context_length=model.max_context_length,
         vision=bool(caps and caps.vision) or model.type == "vlm",
         tool_use=bool(caps and caps.trained_for_tool_use),
-        reasoning=bool(caps and caps.reasoning and set(caps.reasoning.allowed_options) - {"off"}),
+        reasoning=_reasoning(model),
         loaded_instances=tuple(
             LoadedInstance(instance_id=i.id, context_length=i.config.context_length)
             for i in model.loaded_instances
         ),
         backend=backend,
     )
+
+
+def _reasoning(model: V1Model) -> bool | None:
+    """Only a reasoning config that offers nothing but "off" says a model cannot think: models
+    that always think inline (R1 distills) come with no config at all."""
+    reasoning = model.capabilities and model.capabilities.reasoning
+    if not reasoning:
+        return None
+    return bool(set(reasoning.allowed_options) - {"off"})
 
 
 def _quantization_name(quantization: V1Quantization | str | None) -> str | None:

@@ -6,8 +6,10 @@ from collections.abc import AsyncGenerator
 from typing import Literal
 
 import msgspec
+import structlog
 
 from shim.adapters.lmstudio.chunk_wire import StreamChoice, StreamChunk
+from shim.adapters.lmstudio.logprobs import logprobs_of
 from shim.adapters.lmstudio.payloads import chat_payload, completion_payload
 from shim.adapters.lmstudio.sse import SSEParser
 from shim.adapters.lmstudio.tool_calls import ToolCallAccumulator
@@ -23,6 +25,8 @@ from shim.domain.completion import (
 )
 from shim.domain.errors import UpstreamError
 from shim.domain.ports import CompletionStreamer
+
+log = structlog.get_logger(__name__)
 
 DONE = b"[DONE]"
 FINISH_REASONS: dict[str, Literal["stop", "length"]] = {"length": "length"}
@@ -41,8 +45,11 @@ class LMStudioCompletionStreamer(CompletionStreamer):
         async with self._client.stream(path, body) as reply:
             if reply.status != 200:
                 raise rejection(reply.status, await reply.read(), path)
+            seen_logprobs = False
             async for batch in _batches(pieces_of(reply, self._idle_seconds, path), path):
                 for event in batch:
+                    if request.logprobs:
+                        seen_logprobs = _noted_logprobs(event, seen_logprobs, path)
                     yield event
 
 
@@ -80,12 +87,22 @@ async def _batches(
             yield _closed(batch, texts)
     if not state.done and state.finish_reason is None:
         raise UpstreamError("LM Studio closed the stream before finishing the answer")
-    tail: list[CompletionEvent] = [Delta(tool_calls=calls)] if (calls := tools.take()) else []
+    tail: list[CompletionEvent] = [Delta(tool_calls=(call,)) for call in tools.take()]
     reason = state.finish_reason
     tail.append(
         Finish(reason=FINISH_REASONS.get(reason, "stop") if reason else None, usage=state.usage)
     )
     yield tail
+
+
+def _noted_logprobs(event: CompletionEvent, seen: bool, path: str) -> bool:
+    """Whether log probabilities came so far; at the end, a line saying why none did."""
+    if isinstance(event, Delta) and event.logprobs:
+        return True
+    if isinstance(event, Finish) and not seen:
+        # LM Studio's streams carry `logprobs: null`: the answer leaves the field out.
+        log.debug("upstream.logprobs_unavailable", path=path, reason="the backend sent none")
+    return seen
 
 
 async def _read_to_end(pieces: AsyncGenerator[bytes, None]) -> None:
@@ -112,6 +129,8 @@ def _plain_text(chunk: StreamChunk) -> str | None:
     delta = choice.delta
     if delta is None or choice.finish_reason is not None or delta.tool_calls:
         return None
+    if choice.logprobs is not None and choice.logprobs.content:
+        return None
     if delta.reasoning_content or delta.reasoning:
         return None
     return delta.content
@@ -132,8 +151,8 @@ def _absorb(
         delta = _delta(choice, tools, state)
         if delta is not None:
             batch.append(delta)
-        if choice.finish_reason is not None and (calls := tools.take()):
-            batch.append(Delta(tool_calls=calls))
+        calls = tools.take() if choice.finish_reason is not None else tools.ready()
+        batch.extend(Delta(tool_calls=(call,)) for call in calls)
 
 
 class _StreamState:
@@ -147,13 +166,17 @@ def _delta(choice: StreamChoice, tools: ToolCallAccumulator, state: _StreamState
     if choice.finish_reason is not None:
         state.finish_reason = choice.finish_reason
     delta = choice.delta
+    logprobs = logprobs_of(choice.logprobs)
     if delta is None:
-        return Delta(content=choice.text) if choice.text else None
+        text = choice.text or ""
+        return Delta(content=text, logprobs=logprobs) if text or logprobs else None
     if delta.tool_calls:
         tools.add(delta.tool_calls)
     thinking = delta.reasoning_content or delta.reasoning or ""
     content = delta.content or ""
-    return Delta(content=content, thinking=thinking) if content or thinking else None
+    if content or thinking or logprobs:
+        return Delta(content=content, thinking=thinking, logprobs=logprobs)
+    return None
 
 
 def _decode(data: bytes, path: str) -> StreamChunk:

@@ -1,4 +1,4 @@
-"""Tool calls arrive as fragments keyed by index; they leave whole, once, with object arguments."""
+"""Tool calls arrive as fragments keyed by index; each leaves whole, once, with object arguments."""
 
 from __future__ import annotations
 
@@ -23,11 +23,26 @@ class _Partial:
         self.name = ""
         self.arguments: list[str] = []
 
+    def complete_arguments(self) -> dict[str, Any] | None:
+        """The arguments once they are a whole JSON object: nothing can follow one. Only a
+        piece that ends in a brace can complete one, so long arguments are not re-read each time."""
+        if not (self.name and self.arguments and self.arguments[-1].rstrip().endswith("}")):
+            return None
+        try:
+            value = msgspec.json.decode("".join(self.arguments))
+        except msgspec.DecodeError:
+            return None
+        return value if isinstance(value, dict) else None
+
 
 class ToolCallAccumulator:
+    """Calls leave in index order, each as soon as it and every call before it is whole, as
+    Ollama streams them: a client may number calls by the chunk they came in."""
+
     def __init__(self) -> None:
         self._calls: dict[int, _Partial] = {}
         self._last_index = 0
+        self._released = 0
 
     def add(self, fragments: list[ToolCallFragment]) -> None:
         for fragment in fragments:
@@ -42,19 +57,33 @@ class ToolCallAccumulator:
                 if fragment.function.arguments:
                     partial.arguments.append(fragment.function.arguments)
 
+    def ready(self) -> tuple[ToolCall, ...]:
+        """The calls that are whole, up to the first that is not."""
+        calls: list[ToolCall] = []
+        for index in sorted(self._calls):
+            arguments = self._calls[index].complete_arguments()
+            if arguments is None:
+                break
+            calls.append(self._release(self._calls.pop(index), arguments))
+        return tuple(calls)
+
     def take(self) -> tuple[ToolCall, ...]:
-        """Every complete call so far, in index order; nameless fragments are dropped."""
+        """Every call left, at the end of the answer; nameless fragments are dropped."""
         named = [self._calls[index] for index in sorted(self._calls) if self._calls[index].name]
         self._calls.clear()
-        return tuple(
-            ToolCall(
-                id=partial.id or new_call_id(),
-                name=partial.name,
-                arguments=_arguments(partial),
-                index=position,
-            )
-            for position, partial in enumerate(named)
+        calls = tuple(self._release(partial, _arguments(partial)) for partial in named)
+        self._released = 0
+        return calls
+
+    def _release(self, partial: _Partial, arguments: dict[str, Any]) -> ToolCall:
+        call = ToolCall(
+            id=partial.id or new_call_id(),
+            name=partial.name,
+            arguments=arguments,
+            index=self._released,
         )
+        self._released += 1
+        return call
 
 
 def new_call_id() -> str:

@@ -47,6 +47,7 @@ def messages_request_to_domain(request: MessagesIn) -> tuple[CompletionRequest, 
         ),
         think=think,
         think_level=level,
+        relax_thinking=True,  # as Ollama's Anthropic layer: Claude Code asks every model to think
     )
     sent = [name for name in IGNORED if getattr(request, name) is not None]
     if request.thinking is not None and request.thinking.budget_tokens is not None:

@@ -17,7 +17,15 @@ from shim.api.ollama.inference_wire import (
     MessageOut,
     ToolCallOut,
 )
-from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
+from shim.api.ollama.logprobs_out import logprobs_out
+from shim.domain.completion import (
+    Answer,
+    AnswerEvent,
+    Completed,
+    Delta,
+    TextRun,
+    ToolCall,
+)
 
 
 def metrics(completed: Completed) -> dict[str, Any]:
@@ -47,6 +55,15 @@ def tool_calls_out(calls: tuple[ToolCall, ...]) -> list[ToolCallOut] | msgspec.U
     ]
 
 
+def one_call_each(delta: Delta) -> list[Delta]:
+    """Ollama streams each tool call in a chunk of its own; the text goes with the first."""
+    first, *rest = delta.tool_calls
+    return [
+        msgspec.structs.replace(delta, tool_calls=(first,)),
+        *(Delta(tool_calls=(call,)) for call in rest),
+    ]
+
+
 class LineEncoder(ABC):
     """A model's NDJSON lines: text deltas (nearly every line) from a byte template, the rest
     from Structs; the template's output is byte for byte what the Struct would give."""
@@ -71,7 +88,14 @@ class LineEncoder(ABC):
                 for piece in event.pieces:
                     parts += (prefix, encode_json(piece), self.CLOSING)
                 continue
-            if isinstance(event, Completed) or event.tool_calls:
+            if isinstance(event, Completed):
+                parts += (encode_json(self.chunk(event)), b"\n")
+                continue
+            if event.tool_calls:
+                for one in one_call_each(event):
+                    parts += (encode_json(self.chunk(one)), b"\n")
+                continue
+            if event.logprobs:
                 parts += (encode_json(self.chunk(event)), b"\n")
                 continue
             parts += (prefix, encode_json(event.content))
@@ -107,6 +131,7 @@ class ChatEncoder(LineEncoder):
                 tool_calls=tool_calls_out(event.tool_calls),
             ),
             done=False,
+            logprobs=logprobs_out(event.logprobs),
         )
 
     def whole(self, answer: Answer) -> bytes:
@@ -120,19 +145,32 @@ class ChatEncoder(LineEncoder):
             created_at=utc_now(),
             message=message,
             done=True,
+            logprobs=logprobs_out(answer.logprobs),
             **metrics(answer.completed),
         )
         return go_json(chunk)
 
 
 class GenerateEncoder(LineEncoder):
+    """Ollama's final answer carries the conversation's token ids as `context` unless raw; LM
+    Studio shows shim no token ids, so that array is honestly empty (shim never reads one back)."""
+
     OPENING = b'","response":'
     CLOSING = b',"done":false}\n'
+
+    def __init__(self, model: str, *, raw: bool = False) -> None:
+        super().__init__(model)
+        self._context: list[int] | msgspec.UnsetType = UNSET if raw else []
 
     def chunk(self, event: Delta | Completed) -> GenerateChunk:
         if isinstance(event, Completed):
             return GenerateChunk(
-                model=self._model, created_at=utc_now(), response="", done=True, **metrics(event)
+                model=self._model,
+                created_at=utc_now(),
+                response="",
+                done=True,
+                context=UNSET if event.reason in ("load", "unload") else self._context,
+                **metrics(event),
             )
         return GenerateChunk(
             model=self._model,
@@ -140,6 +178,7 @@ class GenerateEncoder(LineEncoder):
             response=event.content,
             thinking=event.thinking or UNSET,
             done=False,
+            logprobs=logprobs_out(event.logprobs),
         )
 
     def whole(self, answer: Answer) -> bytes:
@@ -149,6 +188,8 @@ class GenerateEncoder(LineEncoder):
             response=answer.content,
             thinking=answer.thinking or UNSET,
             done=True,
+            context=self._context,
+            logprobs=logprobs_out(answer.logprobs),
             **metrics(answer.completed),
         )
         return go_json(chunk)

@@ -62,5 +62,11 @@ class DiscoveryController(Controller):
             raise ModelNotFound(ollama_name(name)) from None
         user_agent = request.headers.get("user-agent", "")
         return json_response(
-            show_from_model(record, name, user_agent, server_info_of(request).started_at)
+            show_from_model(
+                record,
+                name,
+                user_agent,
+                server_info_of(request).started_at,
+                verbose=asked.verbose,
+            )
         )

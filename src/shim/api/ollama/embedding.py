@@ -53,9 +53,12 @@ class EmbeddingController(Controller):
         if not asked.model:
             raise ModelNotFound("")
         _log_unapplied(asked.options, truncate=asked.truncate is False, keep_alive=asked.keep_alive)
-        found = await embeddings.embed(
-            asked.model, inputs_of(asked.input), normalized=True, dimensions=asked.dimensions
-        )
+        try:
+            found = await embeddings.embed(
+                asked.model, inputs_of(asked.input), normalized=True, dimensions=asked.dimensions
+            )
+        except ModelNotFound:
+            raise ModelNotFound.not_pulled(asked.model) from None
         return json_response(
             EmbedOut(
                 model=asked.model,
@@ -73,7 +76,10 @@ class EmbeddingController(Controller):
             raise InvalidRequest("model is required")
         _log_unapplied(asked.options, truncate=False, keep_alive=asked.keep_alive)
         inputs = [asked.prompt] if asked.prompt else []
-        found = await embeddings.embed(asked.model, inputs, normalized=False)
+        try:
+            found = await embeddings.embed(asked.model, inputs, normalized=False)
+        except ModelNotFound:
+            raise ModelNotFound.not_pulled(asked.model) from None
         return json_response(EmbeddingsOut(embedding=found.vectors[0] if found.vectors else []))
 
 

@@ -60,7 +60,7 @@ class InferenceController(Controller):
             done = GenerateChunk(model=asked.model, created_at=utc_now(), response="", done=True)
             done.done_reason = completed.reason or "load"
             return served(json_response(done), request)
-        encoder = GenerateEncoder(asked.model)
+        encoder = GenerateEncoder(asked.model, raw=asked.raw)
         answer = await _answer(chat_service, wanted, "generate", encoder, asked.stream)
         return answer if isinstance(answer, Streamed) else served(answer, request)
 

@@ -83,6 +83,22 @@ class ToolCallOut(msgspec.Struct):
     function: FunctionCallOut
 
 
+class TokenLogprobOut(msgspec.Struct):
+    token: str
+    logprob: float
+    bytes: list[int] | msgspec.UnsetType = UNSET
+
+
+class LogprobOut(msgspec.Struct):
+    token: str
+    logprob: float
+    bytes: list[int] | msgspec.UnsetType = UNSET
+    top_logprobs: list[TokenLogprobOut] | msgspec.UnsetType = UNSET
+
+
+Logprobs = list[LogprobOut] | msgspec.UnsetType
+
+
 class MessageOut(msgspec.Struct):
     role: str = "assistant"
     content: str = ""
@@ -96,6 +112,7 @@ class ChatChunk(msgspec.Struct, kw_only=True):
     message: MessageOut
     done: bool
     done_reason: OptionalStr = UNSET
+    logprobs: Logprobs = UNSET
     total_duration: OptionalInt = UNSET
     load_duration: OptionalInt = UNSET
     prompt_eval_count: OptionalInt = UNSET
@@ -111,9 +128,11 @@ class GenerateChunk(msgspec.Struct, kw_only=True):
     thinking: OptionalStr = UNSET
     done: bool
     done_reason: OptionalStr = UNSET
+    context: list[int] | msgspec.UnsetType = UNSET
     total_duration: OptionalInt = UNSET
     load_duration: OptionalInt = UNSET
     prompt_eval_count: OptionalInt = UNSET
     prompt_eval_duration: OptionalInt = UNSET
     eval_count: OptionalInt = UNSET
     eval_duration: OptionalInt = UNSET
+    logprobs: Logprobs = UNSET

@@ -21,6 +21,7 @@ from shim.api.streamed import Streamed, served
 from shim.api.streaming import NDJSON, ndjson_lines
 from shim.domain.errors import InvalidRequest, ModelNotFound, NotFound, Unsupported
 from shim.domain.models import ModelDefaults
+from shim.domain.names import is_valid_name
 
 log = structlog.get_logger(__name__)
 DIGEST = re.compile(r"sha256[:-][0-9a-f]{64}")
@@ -57,6 +58,8 @@ class ManagementController(Controller):
     @post("/api/copy", name="ollama.copy", status_code=200)
     async def copy_model(self, body: RawBody, admin: ModelAdminDep) -> Response[bytes]:
         asked = decode_body(body, CopyIn)
+        if not is_valid_name(asked.source):
+            raise InvalidRequest(f'source "{asked.source}" is invalid')
         if not asked.destination:
             raise InvalidRequest(f'destination "{asked.destination}" is invalid')
         try:
@@ -68,6 +71,8 @@ class ManagementController(Controller):
     @delete("/api/delete", name="ollama.delete", status_code=200)
     async def delete_model(self, body: RawBody, admin: ModelAdminDep) -> Response[bytes]:
         asked = decode_body(body, NamedIn)
+        if not (asked.model or asked.name):
+            raise InvalidRequest("model is required")
         await admin.delete(asked.model or asked.name)
         return Response(b"", status_code=200)
 
@@ -82,6 +87,8 @@ class ManagementController(Controller):
                 "shim can only create models from an existing model ('from'): "
                 "LM Studio offers no way to import files or quantize"
             )
+        if not is_valid_name(name):
+            raise InvalidRequest("invalid model name")
         if not asked.source:
             raise InvalidRequest("neither 'from' or 'files' was specified")
         target = await admin.create(name, asked.source, defaults_of(asked))

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from shim.api.ollama.go_format import FOREVER, digest_of, go_time, go_value, parameter_line
+from shim.api.ollama.show_template import template_for
 from shim.api.ollama.wire import (
     ListedModel,
     ModelDetails,
@@ -20,8 +21,6 @@ from shim.api.ollama.wire import (
 from shim.domain.models import LoadedInstance, ModelDefaults, ModelRecord
 from shim.domain.names import ollama_name
 
-# Ollama's own default template; LM Studio applies the model's real template itself.
-PASSTHROUGH_TEMPLATE = "{{ .Prompt }}"
 COPILOT_USER_AGENT = "GitHubCopilotChat/"
 UNKNOWN_ARCHITECTURE = "unknown"
 OLLAMA_PARAMETERS = {
@@ -96,12 +95,17 @@ def _running(record: ModelRecord, instance: LoadedInstance, expires_at: str) -> 
 
 
 def show_from_model(
-    record: ModelRecord, requested: str, user_agent: str, fallback_time: datetime
+    record: ModelRecord,
+    requested: str,
+    user_agent: str,
+    fallback_time: datetime,
+    *,
+    verbose: bool = False,
 ) -> ShowResponse:
     name = ollama_name(record.key)
     parameters = _parameters(record)
     defaults = record.defaults or ModelDefaults()
-    template = defaults.template or PASSTHROUGH_TEMPLATE
+    template = defaults.template or template_for(record.capabilities)
     return ShowResponse(
         modelfile=_modelfile(name, parameters, template, defaults.system),
         parameters="\n".join(parameter_line(key, value) for key, value in parameters),
@@ -109,6 +113,8 @@ def show_from_model(
         system=defaults.system or msgspec.UNSET,
         details=details_of(record, with_window=False),
         model_info=_model_info(record, requested, user_agent),
+        # Asked for verbosely, Ollama lists the weights' tensors; LM Studio shows none to shim.
+        tensors=[] if verbose else msgspec.UNSET,
         capabilities=[str(capability) for capability in record.capabilities],
         modified_at=go_time(record.modified_at or fallback_time),
     )

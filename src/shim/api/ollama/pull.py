@@ -16,6 +16,8 @@ from shim.api.dependencies import PullServiceDep
 from shim.api.go_json import go_json, json_response
 from shim.api.streamed import Streamed, served
 from shim.api.streaming import NDJSON, ndjson_lines
+from shim.domain.errors import InvalidRequest
+from shim.domain.names import is_valid_name
 from shim.domain.ports import PullProgress
 
 UNSET = msgspec.UNSET
@@ -42,6 +44,8 @@ class PullController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, PullIn)
         name = asked.model or asked.name
+        if not is_valid_name(name):
+            raise InvalidRequest("invalid model name")
         progress = await pulls.open(name)
         lines = ollama_progress(name, progress)
         if asked.stream is False:

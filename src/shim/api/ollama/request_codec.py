@@ -13,9 +13,11 @@ from shim.domain.completion import ChatMessage, CompletionRequest, Tool
 from shim.domain.errors import InvalidRequest
 
 Ignored = list[str]
+MAX_TOP_LOGPROBS = 20
 
 
 def chat_to_domain(request: ChatIn) -> tuple[CompletionRequest, Ignored]:
+    check_logprobs(request)
     if not request.model:
         raise InvalidRequest("model is required")
     tools = tuple(
@@ -30,6 +32,7 @@ def chat_to_domain(request: ChatIn) -> tuple[CompletionRequest, Ignored]:
 
 
 def generate_to_domain(request: GenerateIn) -> tuple[CompletionRequest, Ignored]:
+    check_logprobs(request)
     if request.raw and (request.system or request.template or request.context):
         raise InvalidRequest("raw mode does not support template, system, or context")
     prompt = request.prompt or ""
@@ -47,6 +50,12 @@ def generate_to_domain(request: GenerateIn) -> tuple[CompletionRequest, Ignored]
     return domain, ignored
 
 
+def check_logprobs(request: CommonIn) -> None:
+    """Ollama's bounds, checked before anything else in the request."""
+    if request.top_logprobs is not None and not 0 <= request.top_logprobs <= MAX_TOP_LOGPROBS:
+        raise InvalidRequest(f"top_logprobs must be between 0 and {MAX_TOP_LOGPROBS}")
+
+
 def _common(
     request: CommonIn,
     messages: tuple[ChatMessage, ...],
@@ -56,7 +65,6 @@ def _common(
 ) -> tuple[CompletionRequest, Ignored]:
     sampling, ignored = sampling_from_options(request.options)
     ignored = [f"options.{name}" for name in ignored]
-    ignored.extend(name for name in ("logprobs", "top_logprobs") if getattr(request, name))
     # LM Studio neither truncates nor shifts the context on request: only a change is worth a line.
     ignored.extend(name for name in ("truncate", "shift") if getattr(request, name) is False)
     think, level = think_setting(request.think)
@@ -71,5 +79,7 @@ def _common(
         think_level=level,
         keep_alive_seconds=keep_alive_seconds(request.keep_alive),
         context_length=context_length_from_options(request.options),
+        logprobs=bool(request.logprobs),
+        top_logprobs=request.top_logprobs or 0,
     )
     return domain, ignored

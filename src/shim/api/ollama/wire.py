@@ -53,6 +53,12 @@ class ShowRequest(msgspec.Struct, kw_only=True):
     verbose: bool = False
 
 
+class Tensor(msgspec.Struct):
+    name: str
+    type: str
+    shape: list[int]
+
+
 class ShowResponse(msgspec.Struct, kw_only=True):
     license: str = ""  # strict clients (OllamaKit) require these four strings, even empty
     modelfile: str
@@ -61,6 +67,7 @@ class ShowResponse(msgspec.Struct, kw_only=True):
     system: str | msgspec.UnsetType = msgspec.UNSET
     details: ModelDetails
     model_info: dict[str, Any]
+    tensors: list[Tensor] | msgspec.UnsetType = msgspec.UNSET
     capabilities: list[str]
     modified_at: str
 

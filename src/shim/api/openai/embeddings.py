@@ -15,7 +15,7 @@ from shim.api.decoding import decode_body
 from shim.api.dependencies import EmbeddingServiceDep
 from shim.api.openai.errors import EXCEPTION_HANDLERS
 from shim.api.openai_shared.json_answer import json_answer
-from shim.domain.errors import InvalidRequest
+from shim.domain.errors import InvalidRequest, ModelNotFound
 
 ENCODINGS = ("float", "base64")
 
@@ -55,9 +55,13 @@ class OpenAIEmbeddingsController(Controller):
         if encoding not in ENCODINGS:
             supported = "Supported values: ['float', 'base64']."
             raise InvalidRequest(f"Invalid value for 'encoding_format' = {encoding}. {supported}")
-        found = await embeddings.embed(
-            asked.model, texts_of(asked.input), normalized=True, dimensions=asked.dimensions
-        )
+        try:
+            found = await embeddings.embed(
+                asked.model, texts_of(asked.input), normalized=True, dimensions=asked.dimensions
+            )
+        except ModelNotFound:
+            # Ollama's /v1/embeddings is its /api/embed handler: the same words.
+            raise ModelNotFound.not_pulled(asked.model) from None
         tokens = found.prompt_tokens or 0
         data = [
             EmbeddingOut(object="embedding", embedding=encoded(vector, encoding), index=index)
