@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("openapi", help="print the OpenAPI document of the routes shim serves")
     add_setting_flags(commands.add_parser("serve", help="run the service"))
+    doctor = commands.add_parser(
+        "doctor", help="check the connection to LM Studio step by step and say what to fix"
+    )
+    doctor.add_argument("--json", action="store_true", help="print the findings as JSON")
+    add_setting_flags(doctor)
     return parser
 
 
@@ -63,11 +68,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"shim: {error}", file=sys.stderr)
         return 2
+    if args.command == "doctor":
+        from shim.main.doctor.command import run_doctor
+
+        configure_logging("error", "console", secrets=secrets_of(settings))
+        return run_doctor(settings, json_output=args.json)
     if problem := listening_problem(settings):
         print(f"shim: {problem}", file=sys.stderr)
         return 1
     serve(settings, settings_notices(os.environ, flags))
     return 0
+
+
+def secrets_of(settings: Settings) -> tuple[str | None, ...]:
+    """What logging must never print."""
+    return (settings.api_key, *host_tokens(settings.lmstudio_api_token))
 
 
 def setting_flags(args: argparse.Namespace) -> Mapping[str, str]:
@@ -82,7 +97,7 @@ def serve(settings: Settings, notices: Sequence[str] = ()) -> None:
     configure_logging(
         settings.log_level,
         settings.log_format,
-        secrets=(settings.api_key, *host_tokens(settings.lmstudio_api_token)),
+        secrets=secrets_of(settings),
     )
     for notice in notices:
         log.info("settings.notice", notice=notice)

@@ -7,6 +7,7 @@ import errno
 import socket
 import urllib.error
 import urllib.request
+from typing import NamedTuple
 
 from shim.main.config import Settings, env_var, flag
 
@@ -16,24 +17,30 @@ PROBE_SECONDS = 2.0
 ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 
-def listening_problem(settings: Settings) -> str | None:
+class PortProblem(NamedTuple):
+    what: str
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.what}; {self.fix}" if self.fix else self.what
+
+
+def listening_problem(settings: Settings) -> PortProblem | None:
     """Why shim could not listen on its host and port, or None when it can."""
     where = f"{settings.host}:{settings.port}"
     try:
         socket.create_server((settings.host, settings.port)).close()
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
-            return f"cannot listen on {where}: {error.strerror or error}"
-        holder = (
-            "it answers as Ollama does: a real Ollama (or another shim) is running there; "
-            "quit it (Ollama's menu-bar app, or `systemctl stop ollama`), or"
-            if ollama_answers(settings.host, settings.port)
-            else "another program holds it;"
-        )
-        return (
-            f"cannot listen on {where}: the port is taken; {holder} "
-            f"choose another port with {env_var('port')}=11435 or {flag('port')} 11435"
-        )
+            return PortProblem(f"cannot listen on {where}: {error.strerror or error}")
+        other_port = f"choose another port with {env_var('port')}=11435 or {flag('port')} 11435"
+        if ollama_answers(settings.host, settings.port):
+            return PortProblem(
+                f"cannot listen on {where}: the port is taken, and it answers as Ollama does: "
+                "a real Ollama (or another shim) is running there",
+                f"quit it (Ollama's menu-bar app, or `systemctl stop ollama`), or {other_port}",
+            )
+        return PortProblem(f"cannot listen on {where}: the port is taken", other_port)
     return None
 
 

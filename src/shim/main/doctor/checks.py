@@ -1,0 +1,83 @@
+"""The checks `shim doctor` runs, in order, each with what it found and what to do about it."""
+
+from __future__ import annotations
+
+from shim.domain.errors import UpstreamError
+from shim.domain.names import ollama_name
+from shim.main.config import Settings, env_var
+from shim.main.doctor import probes
+from shim.main.doctor.findings import Check, Diagnosis, ListedModel
+from shim.main.doctor.judgements import auth_check, jit_check, listing_check
+from shim.main.port_check import listening_problem
+
+START_SERVER = (
+    "start LM Studio's server: `lms server start`, or the server switch in LM Studio's "
+    f"Developer tab; or set {env_var('lmstudio_url')} to where it listens"
+)
+
+
+async def diagnose(settings: Settings) -> Diagnosis:
+    checks = [port_check(settings)]
+    models: list[ListedModel] = []
+    if settings.backend == "lmstudio":
+        models = await lmstudio_checks(settings, checks)
+    else:
+        checks.append(Check(name="backend", status="ok", detail="fake: no LM Studio to check"))
+    return Diagnosis(
+        backend=settings.backend, lmstudio_url=settings.lmstudio_url, checks=checks, models=models
+    )
+
+
+def port_check(settings: Settings) -> Check:
+    problem = listening_problem(settings)
+    if problem is None:
+        return Check(name="port", status="ok", detail=f"{settings.host}:{settings.port} is free")
+    return Check(name="port", status="fail", detail=problem.what, fix=problem.fix)
+
+
+async def lmstudio_checks(settings: Settings, checks: list[Check]) -> list[ListedModel]:
+    """The connection step by step; a step that fails ends the walk, as the rest depend on it."""
+    url = settings.lmstudio_url
+    refused = await probes.tcp_connects(url, settings.connect_timeout_seconds)
+    if refused:
+        detail = f"{url}: {refused}"
+        checks.append(Check(name="tcp", status="fail", detail=detail, fix=START_SERVER))
+        return []
+    checks.append(Check(name="tcp", status="ok", detail=f"{url} accepts connections"))
+    async with probes.lmstudio_client(settings) as client:
+        try:
+            status, greeted = await probes.greeting(client)
+        except UpstreamError as error:
+            checks.append(Check(name="http", status="fail", detail=str(error), fix=START_SERVER))
+            return []
+        checks.append(Check(name="http", status="ok", detail=f"answers HTTP (status {status})"))
+        checks.append(greeting_check(greeted))
+        listings = await probes.model_listings(client)
+    checks.append(listing_check(listings, settings))
+    checks.append(await auth_check(listings, settings))
+    checks.append(jit_check(listings))
+    return listed_models(listings)
+
+
+def greeting_check(greeted: bool) -> Check:
+    if greeted:
+        return Check(name="greeting", status="ok", detail="LM Studio greets")
+    return Check(
+        name="greeting",
+        status="warn",
+        detail=f"no LM Studio greeting at {probes.GREETING_PATH}: another OpenAI-compatible "
+        "server, or not LM Studio's server root",
+    )
+
+
+def listed_models(listings: list[probes.ListingAnswer]) -> list[ListedModel]:
+    """What shim's /api/tags will list: the models of the richest list that answered."""
+    records = next((answer.models for answer in listings if answer.models is not None), [])
+    return [
+        ListedModel(
+            name=ollama_name(record.key),
+            capabilities=[str(capability) for capability in record.capabilities],
+            loaded=record.is_loaded,
+        )
+        for record in records
+    ]
