@@ -32,8 +32,8 @@ def test_python_dash_m_serves_with_flags_over_environment(tmp_path: Path) -> Non
     env = {"SHIM_BACKEND": "fake", "SHIM_PORT": "1"}  # running_shim passes --port
     with running_shim(tmp_path / "log", env) as shim:
         response = httpx.get(shim.url + "/api/tags")
+        serving = shim.wait_for_line("shim.serving")
     assert response.json()["models"][0]["name"] == "fake/thinker-8b:latest"
-    [serving] = [line for line in shim.log_lines() if line["event"] == "shim.serving"]
     assert serving["url"] == shim.url
     assert serving["backend"] == "fake"
 
@@ -124,5 +124,5 @@ def test_a_url_ending_in_v1_is_served_with_a_notice(tmp_path: Path) -> None:
     env = {"SHIM_BACKEND": "fake", "SHIM_LMSTUDIO_URL": "http://127.0.0.1:9/v1"}
     with running_shim(tmp_path / "log", env) as shim:
         assert httpx.get(shim.url + "/api/tags").status_code == 200
-        [notice] = [line for line in shim.log_lines() if line["event"] == "settings.notice"]
+        notice = shim.wait_for_line("settings.notice")
     assert notice["notice"].startswith("SHIM_LMSTUDIO_URL ends in /v1")

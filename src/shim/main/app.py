@@ -10,7 +10,6 @@ from datetime import datetime
 from importlib.metadata import version
 from typing import Any, cast
 
-import structlog
 from dependency_injector import providers
 from litestar import Litestar
 from litestar.datastructures import State
@@ -37,14 +36,11 @@ from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS, EXCEPTION_HANDLERS, KEY_REJECTIONS
 from shim.api.server_info import ServerInfo
 from shim.api.whole_body import WholeBodyMiddleware
-from shim.main.config import Settings
 from shim.main.container import Container
 from shim.main.metrics_http import MetricsEndpoint, RequestMetrics
 from shim.main.runtime import release_after_bursts
 from shim.main.stream_cut import cut_streams_after_grace
 from shim.main.traces import Tracing, otlp_tracing
-
-log = structlog.get_logger("shim.lifecycle")
 
 
 def create_app(container: Container) -> ASGIApp:
@@ -150,7 +146,6 @@ def container_lifespan(
         await _settle(container.init_resources())
         await services.resolve()
         jobs = [asyncio.create_task(job) for job in housekeeping()]
-        log_serving(container.settings())
         try:
             yield
         finally:
@@ -159,16 +154,6 @@ def container_lifespan(
             await _settle(container.shutdown_resources())
 
     return lifespan
-
-
-def log_serving(settings: Settings) -> None:
-    """The line that tells whoever started shim where it answers and what it stands in front of."""
-    log.info(
-        "shim.serving",
-        url=f"http://{settings.host}:{settings.port}",
-        backend=settings.backend,
-        lmstudio_url=settings.lmstudio_url if settings.backend == "lmstudio" else None,
-    )
 
 
 async def _settle(result: Any) -> None:

@@ -23,6 +23,7 @@ from shim.main.hosts import host_tokens
 from shim.main.logging_setup import configure_logging
 from shim.main.port_check import listening_problem
 from shim.main.setting_help import help_for
+from shim.main.startup_report import report_when_serving
 
 log = structlog.get_logger("shim.lifecycle")
 
@@ -101,6 +102,7 @@ def serve(settings: Settings, notices: Sequence[str] = ()) -> None:
     )
     for notice in notices:
         log.info("settings.notice", notice=notice)
+    report_when_serving(settings)
     # Each imports only what it runs: a supervisor of workers never loads the app itself.
     if settings.workers > 1:
         from shim.main.workers import serve_workers

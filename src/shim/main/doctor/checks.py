@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from shim.domain.errors import UpstreamError
 from shim.domain.names import ollama_name
-from shim.main.config import Settings, env_var
+from shim.main.config import Settings
 from shim.main.doctor import probes
 from shim.main.doctor.findings import Check, Diagnosis, ListedModel
-from shim.main.doctor.judgements import auth_check, jit_check, listing_check
+from shim.main.doctor.judgements import START_SERVER, auth_check, jit_check, listing_check
 from shim.main.port_check import listening_problem
-
-START_SERVER = (
-    "start LM Studio's server: `lms server start`, or the server switch in LM Studio's "
-    f"Developer tab; or set {env_var('lmstudio_url')} to where it listens"
-)
 
 
 async def diagnose(settings: Settings) -> Diagnosis:

@@ -13,6 +13,10 @@ from shim.main.doctor.probes import ListingAnswer
 
 TOKEN = env_var("lmstudio_api_token")
 MAKE_TOKEN = "LM Studio's Developer tab > Server Settings > Manage Tokens"
+START_SERVER = (
+    "start LM Studio's server: `lms server start`, or the server switch in LM Studio's "
+    f"Developer tab; or set {env_var('lmstudio_url')} to where it listens"
+)
 
 
 def listing_check(listings: list[ListingAnswer], settings: Settings) -> Check:
@@ -20,7 +24,11 @@ def listing_check(listings: list[ListingAnswer], settings: Settings) -> Check:
     if any(answer.lists_models for answer in listings):
         return Check(name="apis", status="ok", detail=said)
     if any(answer.refused for answer in listings):
-        return Check(name="apis", status="fail", detail=said, fix="see the auth check")
+        fix = f"set {TOKEN} to a token LM Studio accepts ({MAKE_TOKEN})"
+        return Check(name="apis", status="fail", detail=said, fix=fix)
+    if all(answer.status is None for answer in listings):
+        unreached = listings[0].error or "no answer"
+        return Check(name="apis", status="fail", detail=unreached, fix=START_SERVER)
     if all(answer.error_with_200 for answer in listings):
         path = urlsplit(settings.lmstudio_url).path
         blame = f" (its path {path} is likely why)" if path not in ("", "/") else ""
