@@ -2,6 +2,7 @@
 
     python3 tasks.py serve [shim flags]   install, then start shim (127.0.0.1:11434);
                                           `serve --help` lists the flags
+    python3 tasks.py doctor [shim flags]  install, then check the connection to LM Studio
     python3 tasks.py test [pytest args]   install, then lint and run the whole test suite
 
 The tests of several shims need redis-server and nginx; on Debian or Ubuntu `test` installs them
@@ -75,6 +76,12 @@ def serve(args: list[str]) -> int:
         return child.wait()
 
 
+def doctor(args: list[str]) -> int:
+    if install("--no-dev") != 0:
+        return 1
+    return run("--no-dev", "shim", "doctor", *args)
+
+
 def test(args: list[str]) -> int:
     if install() != 0:
         return 1
@@ -141,7 +148,7 @@ def privileged_prefix() -> list[str] | None:
 
 
 def main() -> int:
-    tasks = {"serve": serve, "test": test}
+    tasks = {"serve": serve, "doctor": doctor, "test": test}
     if sys.argv[1:2] in (["-h"], ["--help"], ["help"]):
         print(__doc__)
         return 0

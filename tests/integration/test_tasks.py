@@ -97,3 +97,16 @@ def test_stopping_tasks_serve_stops_shim(stop: signal.Signals, tmp_path: Path) -
             if Path(f"/proc/{pid}").exists():
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not uv_at_hand(), reason="needs uv on PATH or in .tools/")
+def test_tasks_doctor_runs_shims_doctor() -> None:
+    done = subprocess.run(
+        [sys.executable, "tasks.py", "doctor", "--backend", "fake", "--port", str(free_port())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("shim doctor: backend fake")
