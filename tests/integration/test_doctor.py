@@ -190,3 +190,10 @@ def test_doctor_reports_bad_settings_like_serve() -> None:
     done = run_doctor_process(env={"SHIM_LOG_LEVEL": "loud"})
     assert done.returncode == 2
     assert done.stderr.startswith("shim: invalid SHIM_LOG_LEVEL='loud': expected one of")
+
+
+def test_through_a_proxy_the_first_hop_is_the_proxys(lmstudio: LMStudioDouble) -> None:
+    dead_proxy = f"http://127.0.0.1:{free_port()}"
+    tcp = check(doctor(lmstudio, lmstudio_proxy=dead_proxy), "tcp")
+    assert tcp.status == "fail"
+    assert tcp.detail.startswith(dead_proxy)

@@ -32,7 +32,8 @@ def port_check(settings: Settings) -> Check:
 
 async def lmstudio_checks(settings: Settings, checks: list[Check]) -> list[ListedModel]:
     """The connection step by step; a step that fails ends the walk, as the rest depend on it."""
-    url = settings.lmstudio_url
+    # Through a proxy, the first hop is the proxy's.
+    url = settings.lmstudio_proxy or settings.lmstudio_url
     refused = await probes.tcp_connects(url, settings.connect_timeout_seconds)
     if refused:
         detail = f"{url}: {refused}"
