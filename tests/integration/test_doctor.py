@@ -157,6 +157,7 @@ def test_the_fake_backend_needs_no_lm_studio() -> None:
 def test_the_text_report_puts_each_fix_under_its_step(lmstudio: LMStudioDouble) -> None:
     lmstudio.required_token = "sk-lm-right"
     text = as_text(doctor(lmstudio))
+    assert text.startswith(f"shim doctor: backend lmstudio, LM Studio at {lmstudio.url}\n")
     assert "[FAIL] auth" in text
     assert "-> set SHIM_LMSTUDIO_API_TOKEN" in text
     assert text.endswith("problem(s): see the -> lines")
@@ -176,11 +177,14 @@ def run_doctor_process(*args: str, env: dict[str, str]) -> subprocess.CompletedP
 def test_doctor_exits_0_or_1_and_speaks_json(lmstudio: LMStudioDouble, healthy: bool) -> None:
     lmstudio.required_token = None if healthy else "sk-lm-right"
     env = {"SHIM_LMSTUDIO_URL": "http://127.0.0.1:9", "SHIM_PORT": str(free_port())}
-    done = run_doctor_process("--json", "--lmstudio-url", lmstudio.url, env=env)
+    done = run_doctor_process("--json", "--lmstudio-url", lmstudio.url + "/v1", env=env)
     assert done.returncode == (0 if healthy else 1), done.stderr
     document = json.loads(done.stdout)
     assert document["ok"] is healthy
     assert document["lmstudio_url"] == lmstudio.url  # the flag wins over the variable
+    assert document["notices"] == [
+        f"--lmstudio-url ends in /v1; using the server's root, {lmstudio.url}"
+    ]
     assert {c["name"]: c["status"] for c in document["checks"]}["auth"] == (
         "ok" if healthy else "fail"
     )

@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from shim.main.doctor.command import run_doctor
 
         configure_logging("error", "console", secrets=secrets_of(settings))
-        return run_doctor(settings, json_output=args.json)
+        return run_doctor(settings, settings_notices(os.environ, flags), json_output=args.json)
     if problem := listening_problem(settings):
         print(f"shim: {problem}", file=sys.stderr)
         return 1

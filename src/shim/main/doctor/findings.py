@@ -29,6 +29,7 @@ class Diagnosis(msgspec.Struct, frozen=True, kw_only=True):
     lmstudio_url: str
     checks: list[Check]
     models: list[ListedModel] = msgspec.field(default_factory=list)
+    notices: list[str] = msgspec.field(default_factory=list)  # what shim changed in its settings
 
     @property
     def ok(self) -> bool:

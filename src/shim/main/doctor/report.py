@@ -12,8 +12,9 @@ MARKS = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
 
 
 def as_text(diagnosis: Diagnosis) -> str:
-    where = f"LM Studio at {diagnosis.lmstudio_url}" if diagnosis.backend == "lmstudio" else ""
-    lines = [f"shim doctor: backend {diagnosis.backend} {where}".rstrip()]
+    where = f", LM Studio at {diagnosis.lmstudio_url}" if diagnosis.backend == "lmstudio" else ""
+    lines = [f"shim doctor: backend {diagnosis.backend}{where}"]
+    lines.extend(f"  note: {notice}" for notice in diagnosis.notices)
     width = max(len(check.name) for check in diagnosis.checks)
     for check in diagnosis.checks:
         lines.append(f"  [{MARKS[check.status]}] {check.name:<{width}}  {check.detail}")
