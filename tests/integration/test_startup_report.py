@@ -69,3 +69,23 @@ def test_the_fake_backend_never_calls_a_real_server(
         assert httpx.post(shim.url + "/v1/chat/completions", json=chat).status_code == 200
     assert (serving["backend"], serving["lmstudio_url"]) == ("fake", None)
     assert not lmstudio.calls
+
+
+def test_a_url_that_is_not_the_server_root_is_named(
+    lmstudio: LMStudioDouble, tmp_path: Path
+) -> None:
+    with running_shim(tmp_path / "log", {"SHIM_LMSTUDIO_URL": lmstudio.url + "/api"}) as shim:
+        warning = shim.wait_for_line("lmstudio.not_answering")
+    assert "HTTP 200 with an error body" in warning["reason"]
+    assert "nothing after the port (its path /api is likely why)" in warning["fix"]
+
+
+def test_several_workers_write_the_line_once(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
+    env = {"SHIM_LMSTUDIO_URL": lmstudio.url, "SHIM_STATE_DIR": str(tmp_path / "state")}
+    with running_shim(tmp_path / "log", env, "--workers", "2") as shim:
+        shim.wait_for_line("shim.serving")
+        for _ in range(4):  # every worker has served by now, and built its app
+            assert httpx.get(shim.url + "/api/tags").status_code == 200
+    lines = [line for line in shim.log_lines() if line["event"] == "shim.serving"]
+    assert len(lines) == 1
+    assert lines[0]["models"] == 3
