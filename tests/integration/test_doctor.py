@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -43,9 +44,14 @@ def test_a_healthy_lm_studio_passes_every_step(lmstudio: LMStudioDouble) -> None
 
 
 def test_models_are_named_and_described_as_shim_lists_them(
-    lmstudio: LMStudioDouble, shim: str
+    lmstudio: LMStudioDouble, shim: str, tmp_path: Path
 ) -> None:
-    listed = {model.name: model for model in doctor(lmstudio).models}
+    copy = {"source": "google/gemma-4-12b-qat", "destination": "seer"}
+    assert httpx.post(shim + "/api/copy", json=copy).status_code == 200
+    listed = {
+        model.name: model for model in doctor(lmstudio, state_dir=str(tmp_path / "state")).models
+    }
+    assert "seer:latest" in listed
     tags = httpx.get(shim + "/api/tags").json()["models"]
     assert sorted(listed) == sorted(tag["name"] for tag in tags)
     for tag in tags:
@@ -201,3 +207,12 @@ def test_through_a_proxy_the_first_hop_is_the_proxys(lmstudio: LMStudioDouble) -
     tcp = check(doctor(lmstudio, lmstudio_proxy=dead_proxy), "tcp")
     assert tcp.status == "fail"
     assert tcp.detail.startswith(dead_proxy)
+
+
+def test_an_unreadable_alias_file_is_flagged(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
+    (tmp_path / "aliases.json").write_text("{not json")
+    diagnosis = doctor(lmstudio, state_dir=str(tmp_path))
+    aliases = check(diagnosis, "aliases")
+    assert aliases.status == "fail"
+    assert "is unreadable" in aliases.detail
+    assert len(diagnosis.models) == 3  # LM Studio's models are listed all the same

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from shim.domain.errors import UpstreamError
+from shim.adapters.state.alias_file import MemoryAliasStore
+from shim.domain.aliases import AliasingCatalog
+from shim.domain.errors import ShimError, UpstreamError
+from shim.domain.models import ModelRecord
 from shim.domain.names import ollama_name
+from shim.domain.ports import AliasStore, ModelCatalog
+from shim.main.backends import alias_store_for
 from shim.main.config import Settings
 from shim.main.doctor import probes
 from shim.main.doctor.findings import Check, Diagnosis, ListedModel
@@ -52,7 +57,12 @@ async def lmstudio_checks(settings: Settings, checks: list[Check]) -> list[Liste
     checks.append(listing_check(listings, settings))
     checks.append(await auth_check(listings, settings))
     checks.append(jit_check(listings))
-    return listed_models(listings)
+    try:
+        return await listed_models(listings, alias_store_for(settings))
+    except ShimError as error:  # shim's own /api/tags fails the same way
+        fix = "repair or remove the alias file; until then /api/tags answers with this error"
+        checks.append(Check(name="aliases", status="fail", detail=str(error), fix=fix))
+        return await listed_models(listings, MemoryAliasStore())
 
 
 def greeting_check(greeted: bool) -> Check:
@@ -66,8 +76,21 @@ def greeting_check(greeted: bool) -> Check:
     )
 
 
-def listed_models(listings: list[probes.ListingAnswer]) -> list[ListedModel]:
-    """What shim's /api/tags will list: the models of the richest list that answered."""
+class Listed(ModelCatalog):
+    """Models already fetched, as a catalog, for the aliases to be listed beside them."""
+
+    def __init__(self, records: list[ModelRecord]) -> None:
+        self._records = records
+
+    async def list_models(self) -> list[ModelRecord]:
+        return self._records
+
+
+async def listed_models(
+    listings: list[probes.ListingAnswer], aliases: AliasStore
+) -> list[ListedModel]:
+    """What shim's /api/tags will list: the models of the richest list that answered, and the
+    aliases kept in the state directory."""
     records = next((answer.models for answer in listings if answer.models is not None), [])
     return [
         ListedModel(
@@ -75,5 +98,5 @@ def listed_models(listings: list[probes.ListingAnswer]) -> list[ListedModel]:
             capabilities=[str(capability) for capability in record.capabilities],
             loaded=record.is_loaded,
         )
-        for record in records
+        for record in await AliasingCatalog(Listed(records), aliases).list_models()
     ]
