@@ -98,8 +98,14 @@ def jit_check(listings: list[ListingAnswer]) -> Check:
     unloaded = {model.key for model in every if not model.is_loaded}
     if not unloaded:
         return Check(name="jit", status="ok", detail="cannot tell: every model is loaded")
-    if unloaded & {model.key for model in offered}:
+    offered_keys = {model.key for model in offered}
+    if unloaded & offered_keys:
         return Check(name="jit", status="ok", detail="on: models load on first use")
+    loaded_names = {model.key for model in loaded} | {
+        instance.instance_id for model in loaded for instance in model.loaded_instances
+    }
+    if not offered_keys <= loaded_names:
+        return Check(name="jit", status="ok", detail="cannot tell: /v1 names other models")
     if loaded:
         return Check(
             name="jit",
