@@ -3,13 +3,22 @@ never calls out."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.servers import free_port
-from tests.support.shim_process import running_shim
+from tests.support.shim_process import ShimProcess
+from tests.support.shim_process import running_shim as running_quiet_shim
+
+
+def running_shim(
+    log: Path, env: dict[str, str], *flags: str
+) -> AbstractContextManager[ShimProcess]:
+    """A shim that looks for LM Studio at start, as `shim serve` does by default."""
+    return running_quiet_shim(log, {"SHIM_STARTUP_CHECK": "true", **env}, *flags)
 
 
 def test_the_line_tells_what_answered(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
