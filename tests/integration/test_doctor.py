@@ -216,3 +216,36 @@ def test_an_unreadable_alias_file_is_flagged(lmstudio: LMStudioDouble, tmp_path:
     assert aliases.status == "fail"
     assert "is unreadable" in aliases.detail
     assert len(diagnosis.models) == 3  # LM Studio's models are listed all the same
+
+
+def test_several_hosts_are_each_checked_and_their_models_listed_once(
+    lmstudio: LMStudioDouble, second_lmstudio: LMStudioDouble
+) -> None:
+    second_lmstudio.required_token = "sk-lm-b"
+    second_lmstudio.models = second_lmstudio.models[:1]  # a model the first host has too
+    for model in lmstudio.models:
+        model["loaded_instances"] = []
+    both = f"{lmstudio.url},{second_lmstudio.url}"
+    diagnosis = doctor(lmstudio, lmstudio_url=both, lmstudio_api_token=",sk-lm-b")
+    assert diagnosis.ok
+    auth = [(c.host, c.detail) for c in diagnosis.checks if c.name == "auth"]
+    assert auth == [
+        (lmstudio.url, "not required"),
+        (second_lmstudio.url, "required; the token is accepted"),
+    ]
+    names = [model.name for model in diagnosis.models]
+    assert len(names) == len(set(names)) == 3
+    assert [model.name for model in diagnosis.models if model.loaded] == [
+        "qwen3.6-35b-a3b-mtp:latest"  # loaded on the second host only
+    ]
+    text = as_text(diagnosis)
+    assert f"  LM Studio at {second_lmstudio.url}:\n" in text
+
+
+def test_one_host_of_several_down_fails_the_diagnosis(lmstudio: LMStudioDouble) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    diagnosis = doctor(lmstudio, lmstudio_url=f"{lmstudio.url},{dead}")
+    assert not diagnosis.ok
+    [tcp] = [c for c in diagnosis.checks if c.name == "tcp" and c.host == dead]
+    assert tcp.status == "fail"
+    assert len(diagnosis.models) == 3

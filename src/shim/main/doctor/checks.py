@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-from shim.adapters.state.alias_file import MemoryAliasStore
-from shim.domain.aliases import AliasingCatalog
-from shim.domain.errors import ShimError, UpstreamError
+import msgspec
+
+from shim.domain.errors import UpstreamError
 from shim.domain.models import ModelRecord
-from shim.domain.names import ollama_name
-from shim.domain.ports import AliasStore, ModelCatalog
-from shim.main.backends import alias_store_for
 from shim.main.config import Settings
 from shim.main.doctor import probes
-from shim.main.doctor.findings import Check, Diagnosis, ListedModel
+from shim.main.doctor.findings import Check, Diagnosis
 from shim.main.doctor.judgements import START_SERVER, auth_check, jit_check, listing_check
+from shim.main.doctor.listing import shim_listing
+from shim.main.hosts import lmstudio_hosts
 from shim.main.port_check import listening_problem
 
 
 async def diagnose(settings: Settings) -> Diagnosis:
     checks = [port_check(settings)]
-    models: list[ListedModel] = []
-    if settings.backend == "lmstudio":
-        models = await lmstudio_checks(settings, checks)
-    else:
+    if settings.backend != "lmstudio":
         checks.append(Check(name="backend", status="ok", detail="fake: no LM Studio to check"))
+        return Diagnosis(
+            backend=settings.backend, lmstudio_url=settings.lmstudio_url, checks=checks
+        )
+    hosts = lmstudio_hosts(settings.lmstudio_url, settings.lmstudio_api_token)
+    found: list[list[ModelRecord]] = []
+    for host in hosts:
+        one = msgspec.structs.replace(
+            settings, lmstudio_url=host.url, lmstudio_api_token=host.token
+        )
+        host_checks: list[Check] = []
+        found.append(await lmstudio_checks(one, host_checks))
+        tag = host.url if len(hosts) > 1 else None
+        checks.extend(msgspec.structs.replace(check, host=tag) for check in host_checks)
+    models, alias_problem = await shim_listing(found, settings)
+    if alias_problem is not None:
+        checks.append(alias_problem)
     return Diagnosis(
         backend=settings.backend, lmstudio_url=settings.lmstudio_url, checks=checks, models=models
     )
@@ -35,7 +47,7 @@ def port_check(settings: Settings) -> Check:
     return Check(name="port", status="fail", detail=problem.what, fix=problem.fix)
 
 
-async def lmstudio_checks(settings: Settings, checks: list[Check]) -> list[ListedModel]:
+async def lmstudio_checks(settings: Settings, checks: list[Check]) -> list[ModelRecord]:
     """The connection step by step; a step that fails ends the walk, as the rest depend on it."""
     # Through a proxy, the first hop is the proxy's.
     url = settings.lmstudio_proxy or settings.lmstudio_url
@@ -57,12 +69,7 @@ async def lmstudio_checks(settings: Settings, checks: list[Check]) -> list[Liste
     checks.append(listing_check(listings, settings))
     checks.append(await auth_check(listings, settings))
     checks.append(jit_check(listings))
-    try:
-        return await listed_models(listings, alias_store_for(settings))
-    except ShimError as error:  # shim's own /api/tags fails the same way
-        fix = "repair or remove the alias file; until then /api/tags answers with this error"
-        checks.append(Check(name="aliases", status="fail", detail=str(error), fix=fix))
-        return await listed_models(listings, MemoryAliasStore())
+    return next((answer.models for answer in listings if answer.models is not None), [])
 
 
 def greeting_check(greeted: bool) -> Check:
@@ -74,29 +81,3 @@ def greeting_check(greeted: bool) -> Check:
         detail=f"no LM Studio greeting at {probes.GREETING_PATH}: another OpenAI-compatible "
         "server, or not LM Studio's server root",
     )
-
-
-class Listed(ModelCatalog):
-    """Models already fetched, as a catalog, for the aliases to be listed beside them."""
-
-    def __init__(self, records: list[ModelRecord]) -> None:
-        self._records = records
-
-    async def list_models(self) -> list[ModelRecord]:
-        return self._records
-
-
-async def listed_models(
-    listings: list[probes.ListingAnswer], aliases: AliasStore
-) -> list[ListedModel]:
-    """What shim's /api/tags will list: the models of the richest list that answered, and the
-    aliases kept in the state directory."""
-    records = next((answer.models for answer in listings if answer.models is not None), [])
-    return [
-        ListedModel(
-            name=ollama_name(record.key),
-            capabilities=[str(capability) for capability in record.capabilities],
-            loaded=record.is_loaded,
-        )
-        for record in await AliasingCatalog(Listed(records), aliases).list_models()
-    ]

@@ -14,6 +14,7 @@ class Check(msgspec.Struct, frozen=True, kw_only=True):
     status: Status
     detail: str
     fix: str | None = None
+    host: str | None = None  # which LM Studio, when shim stands in front of several
 
 
 class ListedModel(msgspec.Struct, frozen=True, kw_only=True):

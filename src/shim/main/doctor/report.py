@@ -16,7 +16,11 @@ def as_text(diagnosis: Diagnosis) -> str:
     lines = [f"shim doctor: backend {diagnosis.backend}{where}"]
     lines.extend(f"  note: {notice}" for notice in diagnosis.notices)
     width = max(len(check.name) for check in diagnosis.checks)
+    host = None
     for check in diagnosis.checks:
+        if check.host != host and check.host is not None:
+            lines.append(f"  LM Studio at {check.host}:")
+        host = check.host
         lines.append(f"  [{MARKS[check.status]}] {check.name:<{width}}  {check.detail}")
         if check.fix:
             lines.append(f"  {'':6} {'':<{width}}  -> {check.fix}")
