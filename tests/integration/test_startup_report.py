@@ -98,3 +98,21 @@ def test_several_workers_write_the_line_once(lmstudio: LMStudioDouble, tmp_path:
     lines = [line for line in shim.log_lines() if line["event"] == "shim.serving"]
     assert len(lines) == 1
     assert lines[0]["models"] == 3
+
+
+def test_several_hosts_are_each_looked_at(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    with running_shim(tmp_path / "log", {"SHIM_LMSTUDIO_URL": f"{lmstudio.url},{dead}"}) as shim:
+        warning = shim.wait_for_line("lmstudio.not_answering")
+        serving = shim.wait_for_line("shim.serving")
+    assert serving["lmstudio"] == "1 of 2 answered"
+    assert serving["hosts"] == [
+        {
+            "url": lmstudio.url,
+            "lmstudio": "answered",
+            "api": serving["hosts"][0]["api"],
+            "models": 3,
+        },
+        {"url": dead, "lmstudio": "no answer"},
+    ]
+    assert warning["host"] == dead

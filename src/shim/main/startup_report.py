@@ -8,6 +8,7 @@ import asyncio
 import socket
 import threading
 import time
+from typing import Any
 
 import structlog
 
@@ -41,16 +42,37 @@ def report_start(settings: Settings) -> None:
     if settings.backend != "lmstudio" or not settings.startup_check:
         log.info("shim.serving", **where, lmstudio="not checked")
         return
-    listings = asyncio.run(look(settings))
-    answered = next((answer for answer in listings if answer.models is not None), None)
-    if answered is not None and answered.models is not None:
-        api = probes.API_NAMES[answered.path]
-        log.info("shim.serving", **where, lmstudio="answered", api=api, models=len(answered.models))
-        return
-    log.info("shim.serving", **where, lmstudio="no answer")
-    verdict = listing_check(listings, settings)
-    fix = f"{verdict.fix}; {DOCTOR_HINT}" if verdict.fix else DOCTOR_HINT
-    log.warning("lmstudio.not_answering", reason=verdict.detail, fix=fix)
+    hosts = probes.each_host(settings)
+    looks = asyncio.run(look_at_every_host(hosts))
+    seen = [summary(listings) for listings in looks]
+    if len(seen) == 1:
+        log.info("shim.serving", **where, **seen[0])
+    else:
+        answered = sum(one["lmstudio"] == "answered" for one in seen)
+        each = [{"url": host.lmstudio_url, **one} for host, one in zip(hosts, seen, strict=True)]
+        log.info(
+            "shim.serving", **where, lmstudio=f"{answered} of {len(seen)} answered", hosts=each
+        )
+    for host, listings, one in zip(hosts, looks, seen, strict=True):
+        if one["lmstudio"] != "answered":
+            verdict = listing_check(listings, host)
+            fix = f"{verdict.fix}; {DOCTOR_HINT}" if verdict.fix else DOCTOR_HINT
+            log.warning(
+                "lmstudio.not_answering", host=host.lmstudio_url, reason=verdict.detail, fix=fix
+            )
+
+
+def summary(listings: list[probes.ListingAnswer]) -> dict[str, Any]:
+    """What one host's look found: which API answered first and how many models it listed."""
+    for answer in listings:
+        if answer.models is not None:
+            api = probes.API_NAMES[answer.path]
+            return {"lmstudio": "answered", "api": api, "models": len(answer.models)}
+    return {"lmstudio": "no answer"}
+
+
+async def look_at_every_host(hosts: list[Settings]) -> list[list[probes.ListingAnswer]]:
+    return list(await asyncio.gather(*(look(host) for host in hosts)))
 
 
 async def look(settings: Settings) -> list[probes.ListingAnswer]:

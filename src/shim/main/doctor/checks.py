@@ -11,7 +11,6 @@ from shim.main.doctor import probes
 from shim.main.doctor.findings import Check, Diagnosis
 from shim.main.doctor.judgements import START_SERVER, auth_check, jit_check, listing_check
 from shim.main.doctor.listing import shim_listing
-from shim.main.hosts import lmstudio_hosts
 from shim.main.port_check import listening_problem
 
 
@@ -22,15 +21,12 @@ async def diagnose(settings: Settings) -> Diagnosis:
         return Diagnosis(
             backend=settings.backend, lmstudio_url=settings.lmstudio_url, checks=checks
         )
-    hosts = lmstudio_hosts(settings.lmstudio_url, settings.lmstudio_api_token)
+    hosts = probes.each_host(settings)
     found: list[list[ModelRecord]] = []
     for host in hosts:
-        one = msgspec.structs.replace(
-            settings, lmstudio_url=host.url, lmstudio_api_token=host.token
-        )
         host_checks: list[Check] = []
-        found.append(await lmstudio_checks(one, host_checks))
-        tag = host.url if len(hosts) > 1 else None
+        found.append(await lmstudio_checks(host, host_checks))
+        tag = host.lmstudio_url if len(hosts) > 1 else None
         checks.extend(msgspec.structs.replace(check, host=tag) for check in host_checks)
     models, alias_problem = await shim_listing(found, settings)
     if alias_problem is not None:

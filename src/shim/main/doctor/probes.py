@@ -18,6 +18,7 @@ from shim.adapters.upstream_http import AiohttpUpstream, LMStudioAddress, open_u
 from shim.domain.errors import UpstreamError
 from shim.domain.models import ModelRecord
 from shim.main.config import Settings
+from shim.main.hosts import lmstudio_hosts
 
 GREETING_PATH = "/lmstudio-greeting"
 # What each model list's presence says about the server.
@@ -48,6 +49,14 @@ class ListingAnswer(msgspec.Struct, frozen=True, kw_only=True):
     def error_with_200(self) -> bool:
         """LM Studio's answer to a route it does not serve: HTTP 200 and an error body."""
         return self.status == 200 and self.error is not None
+
+
+def each_host(settings: Settings) -> list[Settings]:
+    """One Settings per LM Studio host shim stands in front of, with that host's URL and token."""
+    return [
+        msgspec.structs.replace(settings, lmstudio_url=host.url, lmstudio_api_token=host.token)
+        for host in lmstudio_hosts(settings.lmstudio_url, settings.lmstudio_api_token)
+    ]
 
 
 def lmstudio_address(settings: Settings, *, with_token: bool = True) -> LMStudioAddress:
