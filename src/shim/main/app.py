@@ -36,6 +36,7 @@ from shim.api.request_context import AccessLog, RequestContextMiddleware
 from shim.api.routes import CONTROLLERS, EXCEPTION_HANDLERS, KEY_REJECTIONS
 from shim.api.server_info import ServerInfo
 from shim.api.whole_body import WholeBodyMiddleware
+from shim.main.config import Settings
 from shim.main.container import Container
 from shim.main.metrics_http import MetricsEndpoint, RequestMetrics
 from shim.main.runtime import release_after_bursts
