@@ -23,7 +23,7 @@ def running_shim(
 
 def test_the_line_tells_what_answered(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
     with running_shim(tmp_path / "log", {"SHIM_LMSTUDIO_URL": lmstudio.url}) as shim:
-        serving = shim.wait_for_line("shim.serving")
+        serving = shim.wait_for_line("shim.started")
     assert serving["level"] == "info"
     assert serving["url"] == shim.url
     assert (serving["backend"], serving["lmstudio_url"]) == ("lmstudio", lmstudio.url)
@@ -37,7 +37,7 @@ def test_silent_lm_studio_gets_a_warning_naming_the_fix(tmp_path: Path) -> None:
     with running_shim(tmp_path / "log", {"SHIM_LMSTUDIO_URL": dead}) as shim:
         assert httpx.get(shim.url + "/healthz").status_code == 200  # serving meanwhile
         warning = shim.wait_for_line("lmstudio.not_answering")
-        serving = shim.wait_for_line("shim.serving")
+        serving = shim.wait_for_line("shim.started")
     assert serving["lmstudio"] == "no answer"
     assert warning["level"] == "warning"
     assert f"cannot reach LM Studio at {dead}" in warning["reason"]
@@ -59,7 +59,7 @@ def test_a_refused_token_is_named_at_start(lmstudio: LMStudioDouble, tmp_path: P
 def test_the_check_can_be_turned_off(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
     env = {"SHIM_LMSTUDIO_URL": lmstudio.url, "SHIM_STARTUP_CHECK": "false"}
     with running_shim(tmp_path / "log", env) as shim:
-        serving = shim.wait_for_line("shim.serving")
+        serving = shim.wait_for_line("shim.started")
     assert serving["lmstudio"] == "not checked"
     assert not lmstudio.calls
 
@@ -69,7 +69,7 @@ def test_the_fake_backend_never_calls_a_real_server(
 ) -> None:
     env = {"SHIM_BACKEND": "fake", "SHIM_LMSTUDIO_URL": lmstudio.url}
     with running_shim(tmp_path / "log", env) as shim:
-        serving = shim.wait_for_line("shim.serving")
+        serving = shim.wait_for_line("shim.started")
         model = httpx.get(shim.url + "/api/tags").json()["models"][0]["name"]
         chat = {"model": model, "messages": [{"role": "user", "content": "hi"}], "stream": False}
         assert httpx.post(shim.url + "/api/chat", json=chat).status_code == 200
@@ -92,10 +92,10 @@ def test_a_url_that_is_not_the_server_root_is_named(
 def test_several_workers_write_the_line_once(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
     env = {"SHIM_LMSTUDIO_URL": lmstudio.url, "SHIM_STATE_DIR": str(tmp_path / "state")}
     with running_shim(tmp_path / "log", env, "--workers", "2") as shim:
-        shim.wait_for_line("shim.serving")
+        shim.wait_for_line("shim.started")
         for _ in range(4):  # every worker has served by now, and built its app
             assert httpx.get(shim.url + "/api/tags").status_code == 200
-    lines = [line for line in shim.log_lines() if line["event"] == "shim.serving"]
+    lines = [line for line in shim.log_lines() if line["event"] == "shim.started"]
     assert len(lines) == 1
     assert lines[0]["models"] == 3
 
@@ -104,7 +104,7 @@ def test_several_hosts_are_each_looked_at(lmstudio: LMStudioDouble, tmp_path: Pa
     dead = f"http://127.0.0.1:{free_port()}"
     with running_shim(tmp_path / "log", {"SHIM_LMSTUDIO_URL": f"{lmstudio.url},{dead}"}) as shim:
         warning = shim.wait_for_line("lmstudio.not_answering")
-        serving = shim.wait_for_line("shim.serving")
+        serving = shim.wait_for_line("shim.started")
     assert serving["lmstudio"] == "1 of 2 answered"
     assert serving["hosts"] == [
         {

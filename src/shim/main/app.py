@@ -10,6 +10,7 @@ from datetime import datetime
 from importlib.metadata import version
 from typing import Any, cast
 
+import structlog
 from dependency_injector import providers
 from litestar import Litestar
 from litestar.datastructures import State
@@ -42,6 +43,8 @@ from shim.main.metrics_http import MetricsEndpoint, RequestMetrics
 from shim.main.runtime import release_after_bursts
 from shim.main.stream_cut import cut_streams_after_grace
 from shim.main.traces import Tracing, otlp_tracing
+
+log = structlog.get_logger("shim.lifecycle")
 
 
 def create_app(container: Container) -> ASGIApp:
@@ -147,6 +150,7 @@ def container_lifespan(
         await _settle(container.init_resources())
         await services.resolve()
         jobs = [asyncio.create_task(job) for job in housekeeping()]
+        log_serving(container.settings())
         try:
             yield
         finally:
@@ -155,6 +159,16 @@ def container_lifespan(
             await _settle(container.shutdown_resources())
 
     return lifespan
+
+
+def log_serving(settings: Settings) -> None:
+    """The line that tells whoever started shim where it answers and what it stands in front of."""
+    log.info(
+        "shim.serving",
+        url=f"http://{settings.host}:{settings.port}",
+        backend=settings.backend,
+        lmstudio_url=settings.lmstudio_url if settings.backend == "lmstudio" else None,
+    )
 
 
 async def _settle(result: Any) -> None:

@@ -40,18 +40,18 @@ def report_start(settings: Settings) -> None:
         "lmstudio_url": settings.lmstudio_url if settings.backend == "lmstudio" else None,
     }
     if settings.backend != "lmstudio" or not settings.startup_check:
-        log.info("shim.serving", **where, lmstudio="not checked")
+        log.info("shim.started", **where, lmstudio="not checked")
         return
     hosts = probes.each_host(settings)
     looks = asyncio.run(look_at_every_host(hosts))
     seen = [summary(listings) for listings in looks]
     if len(seen) == 1:
-        log.info("shim.serving", **where, **seen[0])
+        log.info("shim.started", **where, **seen[0])
     else:
         answered = sum(one["lmstudio"] == "answered" for one in seen)
         each = [{"url": host.lmstudio_url, **one} for host, one in zip(hosts, seen, strict=True)]
         log.info(
-            "shim.serving", **where, lmstudio=f"{answered} of {len(seen)} answered", hosts=each
+            "shim.started", **where, lmstudio=f"{answered} of {len(seen)} answered", hosts=each
         )
     for host, listings, one in zip(hosts, looks, seen, strict=True):
         if one["lmstudio"] != "answered":
