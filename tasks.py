@@ -1,7 +1,9 @@
 """The project's two entry points, needing nothing but Python 3.11+.
 
-    python3 tasks.py serve [shim flags]   install, then start shim (127.0.0.1:11434)
-    python3 tasks.py test                 install, then lint and run the whole test suite
+    python3 tasks.py serve [shim flags]   install, then start shim (127.0.0.1:11434);
+                                          `serve --help` lists the flags
+    python3 tasks.py doctor [shim flags]  install, then check the connection to LM Studio
+    python3 tasks.py test [pytest args]   install, then lint and run the whole test suite
 
 The tests of several shims need redis-server and nginx; on Debian or Ubuntu `test` installs them
 with apt when they are missing and it may (as root, or with sudo that asks no password).
@@ -47,15 +49,42 @@ def uv() -> list[str]:
     return [str(local)]
 
 
+def install(*options: str) -> int:
+    """The locked dependencies, under a header of their own (uv reports what it installs).
+    Inexact: whatever else the environment holds stays."""
+    print("tasks: installing from uv.lock", file=sys.stderr, flush=True)
+    command = [*uv(), "sync", "--locked", "--inexact", *options]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
 def run(*command: str) -> int:
     return subprocess.run([*uv(), "run", "--locked", *command], cwd=ROOT).returncode
 
 
 def serve(args: list[str]) -> int:
-    return run("--no-dev", "shim", "serve", *args)
+    if install("--no-dev") != 0:
+        return 1
+    command = [*uv(), "run", "--locked", "--no-dev", "shim", "serve", *args]
+    if os.name == "posix":
+        # This process becomes uv, which hands Ctrl-C and SIGTERM to shim: stopping it stops shim.
+        os.chdir(ROOT)
+        os.execv(command[0], command)
+    child = subprocess.Popen(command, cwd=ROOT)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:  # the console sent Ctrl-C to shim too; let it drain and stop
+        return child.wait()
+
+
+def doctor(args: list[str]) -> int:
+    if install("--no-dev") != 0:
+        return 1
+    return run("--no-dev", "shim", "doctor", *args)
 
 
 def test(args: list[str]) -> int:
+    if install() != 0:
+        return 1
     for check in CHECKS:
         print(f"tasks: {' '.join(check)}", file=sys.stderr, flush=True)
         if run(*check) != 0:
@@ -119,7 +148,10 @@ def privileged_prefix() -> list[str] | None:
 
 
 def main() -> int:
-    tasks = {"serve": serve, "test": test}
+    tasks = {"serve": serve, "doctor": doctor, "test": test}
+    if sys.argv[1:2] in (["-h"], ["--help"], ["help"]):
+        print(__doc__)
+        return 0
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         print(__doc__, file=sys.stderr)
         return 2

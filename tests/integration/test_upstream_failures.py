@@ -21,6 +21,22 @@ def test_unreachable_lm_studio_is_503_naming_the_address(start_shim) -> None:
     assert raised.value.status_code == 503
 
 
+def test_unreachable_lm_studio_says_what_to_do_and_warns(start_shim, log_capture) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    url = start_shim(lmstudio_url=dead)
+    error = httpx.get(url + "/api/tags").json()["error"]
+    assert "lms server start" in error
+    assert "Developer tab" in error
+    assert "SHIM_LMSTUDIO_URL" in error
+    [failed, *_] = [
+        record
+        for record in log_capture.records
+        if record["event"] == "upstream.call" and dead in record.get("error", "")
+    ]
+    assert failed["level"] == "warning"
+    assert "Connect call failed" in failed["error"] or "refused" in failed["error"].lower()
+
+
 def test_lm_studio_server_error_is_502(lmstudio: LMStudioDouble, shim: str) -> None:
     lmstudio.fail_status = 500
     response = httpx.get(shim + "/api/tags")

@@ -36,6 +36,7 @@ class LMStudioDouble:
         # Deep copies: routes mutate loaded_instances, which must not leak into the next test.
         self.models: list[dict[str, Any]] = copy.deepcopy(default_models())
         self.api = "v1"
+        self.jit = True  # LM Studio's "Just in Time Model Loading" server switch
         self.required_token: str | None = None
         self.fail_status: int | None = None
         self.fail_times = -1  # how many answers fail_status spoils; -1 for all of them
@@ -127,13 +128,22 @@ class LMStudioDouble:
         return 200, {"models": self.models}
 
     async def list_v0(self, _: bytes) -> tuple[int, Any]:
-        return 200, v0_listing(self.models)
+        return 200, v0_listing(self._listed())
 
     async def list_openai(self, _: bytes) -> tuple[int, Any]:
-        return 200, openai_listing(self.models)
+        return 200, openai_listing(self._listed())
+
+    def _listed(self) -> list[dict[str, Any]]:
+        """With JIT off, the older lists name loaded models only; /api/v1 lists every one."""
+        return self.models if self.jit else [m for m in self.models if m["loaded_instances"]]
+
+    async def greet(self, _: bytes) -> tuple[int, Any]:
+        """The probe `lms` itself uses to tell that LM Studio's server is up."""
+        return 200, {"lmstudio": True}
 
 
 ROUTES: dict[tuple[str, str], Handler] = {
+    ("GET", "/lmstudio-greeting"): LMStudioDouble.greet,
     ("GET", "/api/v1/models"): LMStudioDouble.list_v1,
     ("GET", "/api/v0/models"): LMStudioDouble.list_v0,
     ("GET", "/v1/models"): LMStudioDouble.list_openai,
@@ -162,7 +172,7 @@ INFERENCE_HANDLERS: frozenset[Handler] = frozenset(
 UNSERVED_PREFIXES: dict[str, tuple[str, ...]] = {
     "v1": (),
     "v0": ("/api/v1/",),
-    "openai": ("/api/v1/", "/api/v0/"),
+    "openai": ("/api/v1/", "/api/v0/", "/lmstudio-greeting"),
     "none": ("/",),
 }
 

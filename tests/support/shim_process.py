@@ -30,6 +30,17 @@ class ShimProcess:
         lines = self.log_path.read_text().splitlines()
         return [json.loads(line) for line in lines if line.startswith("{")]
 
+    def wait_for_line(self, event: str) -> dict[str, Any]:
+        """The first line of `event`, waiting for it to be written (lines from background work
+        come when that work is done)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = [line for line in self.log_lines() if line["event"] == event]
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        raise AssertionError(f"no {event} line in {self.log_path.read_text()}")
+
     def worker_pids(self) -> set[int]:
         """The worker processes: the service's children."""
         return children_of(self.process.pid)
@@ -74,7 +85,8 @@ def running_shim(log_path: Path, env: dict[str, str], *args: str) -> Iterator[Sh
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "shim", "serve", "--port", str(port), *args],
-            env={**os.environ, **env},
+            # No start-up look unless a test asks: it would add calls to the double's counts.
+            env={**os.environ, "SHIM_STARTUP_CHECK": "false", **env},
             stdout=subprocess.DEVNULL,
             stderr=log,
             start_new_session=True,  # its own process group, so that no worker outlives a test

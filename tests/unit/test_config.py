@@ -1,6 +1,8 @@
+import re
+
 import pytest
 
-from shim.main.config import MIB, Settings, SettingsError, load_settings
+from shim.main.config import MIB, Settings, SettingsError, load_settings, settings_notices
 
 
 def test_defaults_match_ollama_and_lm_studio() -> None:
@@ -120,3 +122,42 @@ def test_workers_sharing_state_in_redis_need_no_writable_state_directory() -> No
         {"redis_url": "redis://cache.internal:6379/0"},
     )
     assert settings.workers == 2
+
+
+@pytest.mark.parametrize(
+    ("env", "accepted"),
+    [
+        ({"SHIM_LOG_LEVEL": "loud"}, "expected one of debug, info, warning, error"),
+        ({"SHIM_LOG_FORMAT": "xml"}, "expected one of auto, json, console"),
+        ({"SHIM_BACKEND": "ollama"}, "expected one of lmstudio, fake"),
+        ({"SHIM_HOST_CHECK": "maybe"}, "expected true or false (or 1 or 0)"),
+        ({"SHIM_STARTUP_CHECK": "sometimes"}, "expected true or false (or 1 or 0)"),
+    ],
+)
+def test_choices_and_switches_name_what_they_accept(env: dict[str, str], accepted: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(accepted)):
+        load_settings(env)
+
+
+def test_a_bad_variable_is_reported_even_when_a_flag_overrides_it() -> None:
+    with pytest.raises(SettingsError, match="SHIM_PORT='abc'"):
+        load_settings({"SHIM_PORT": "abc"}, {"port": "8080"})
+
+
+@pytest.mark.parametrize("given", ["http://gpu-box:1234/v1", "http://gpu-box:1234/v1/"])
+def test_the_url_lm_studio_displays_is_accepted_with_a_notice(given: str) -> None:
+    assert load_settings({"SHIM_LMSTUDIO_URL": given}).lmstudio_url == "http://gpu-box:1234"
+    [notice] = settings_notices({}, {"lmstudio_url": given})
+    assert notice == "--lmstudio-url ends in /v1; using the server's root, http://gpu-box:1234"
+
+
+def test_a_url_without_v1_has_no_notice() -> None:
+    assert settings_notices({"SHIM_LMSTUDIO_URL": "http://gpu-box:1234"}, {}) == []
+
+
+def test_each_url_of_several_ending_in_v1_is_trimmed_with_a_notice() -> None:
+    given = "http://a:1234/v1,http://b:1234"
+    assert load_settings({"SHIM_LMSTUDIO_URL": given}).lmstudio_url == "http://a:1234,http://b:1234"
+    assert settings_notices({"SHIM_LMSTUDIO_URL": given}, {}) == [
+        "SHIM_LMSTUDIO_URL: http://a:1234/v1 ends in /v1; using the server's root, http://a:1234"
+    ]

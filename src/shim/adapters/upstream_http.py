@@ -21,6 +21,11 @@ from shim.domain.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailab
 log = structlog.get_logger(__name__)
 
 JSON_HEADERS = {"content-type": "application/json"}
+# What to do when LM Studio cannot be reached, told to whoever reads the 503 or the log.
+START_LM_STUDIO = (
+    "is its server on? Start it with `lms server start` or the server switch in LM Studio's "
+    "Developer tab, or set SHIM_LMSTUDIO_URL to where it listens"
+)
 # Idle keep-alive connections are closed after this long: LM Studio may restart meanwhile.
 KEEPALIVE_SECONDS = 15.0
 
@@ -114,9 +119,10 @@ class AiohttpUpstream(Upstream):
         return self._base_url
 
     async def call(self, method: str, path: str, payload: Any = None) -> UpstreamReply:
-        """One request and its whole answer, with one log line."""
+        """One request and its whole answer, with one log line: at warning when it failed."""
         started = time.perf_counter()
         status = size = 0
+        failure: str | None = None
         body = None if payload is None else msgspec.json.encode(payload)
         try:
             with self.transport_errors(path):
@@ -126,35 +132,45 @@ class AiohttpUpstream(Upstream):
                     content = await response.read()
             status, size = response.status, len(content)
             return UpstreamReply(status, content)
+        except UpstreamError as error:
+            failure = str(error)
+            raise
         finally:
             seconds = time.perf_counter() - started
-            log.info(
-                "upstream.call",
-                host=self._base_url,
-                method=method,
-                path=path,
-                status=status,
-                bytes=size,
-                duration_ms=round(seconds * 1000, 3),
-            )
+            where = {
+                "host": self._base_url,
+                "method": method,
+                "path": path,
+                "duration_ms": round(seconds * 1000, 3),
+            }
+            if failure is None:
+                log.info("upstream.call", **where, status=status, bytes=size)
+            else:
+                log.warning("upstream.call", **where, status=None, error=failure)
             if self._watch is not None:
                 self._watch.called(method, route_of(path), status, seconds)
 
     @asynccontextmanager
     async def stream(self, path: str, body: bytes) -> AsyncIterator[UpstreamStream]:
-        """A POST whose answer is read as it arrives; its time is the time to its headers."""
+        """A POST whose answer is read as it arrives; its time is the time to its headers. A
+        failure to reach LM Studio is logged."""
         started = time.perf_counter()
-        with self.transport_errors(path):
-            try:
-                response = await self._session.post(
-                    path.lstrip("/"), data=body, headers=JSON_HEADERS
-                )
-            except BaseException:
-                self._called("POST", path, 0, started)
-                raise
-            self._called("POST", path, response.status, started)
-            async with response:
-                yield AiohttpStream(response, self, path)
+        try:
+            with self.transport_errors(path):
+                try:
+                    response = await self._session.post(
+                        path.lstrip("/"), data=body, headers=JSON_HEADERS
+                    )
+                except BaseException:
+                    self._called("POST", path, 0, started)
+                    raise
+                self._called("POST", path, response.status, started)
+                async with response:
+                    yield AiohttpStream(response, self, path)
+        except UpstreamUnavailable as error:
+            where = {"host": self._base_url, "path": path}
+            log.warning("upstream.stream", **where, status=None, error=str(error))
+            raise
 
     def _called(self, method: str, path: str, status: int, started: float) -> None:
         if self._watch is not None:
@@ -167,7 +183,8 @@ class AiohttpUpstream(Upstream):
             yield
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as error:
             self._failed(path, "unreachable")
-            message = f"cannot reach LM Studio at {self._base_url}: {_describe(error)}"
+            reason = _describe(error)
+            message = f"cannot reach LM Studio at {self._base_url}: {reason}; {START_LM_STUDIO}"
             raise UpstreamUnavailable(message) from None
         except TimeoutError as error:
             self._failed(path, "timeout")

@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -19,6 +19,7 @@ MIB = 1024 * 1024
 MIN_OLLAMA_VERSION = (0, 6, 4)
 LEGACY_LMSTUDIO_BASE = "SHIM_LMSTUDIO_BASE"
 OTEL_MODULES = ("opentelemetry.sdk.trace", "opentelemetry.exporter.otlp.proto.http")
+OPENAI_SUFFIX = re.compile(r"/v1/?$")
 
 
 class SettingsError(ValueError):
@@ -62,6 +63,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     otlp_endpoint: str = "http://localhost:4318/v1/traces"
     state_backend: Literal["file", "redis"] = "file"
     redis_url: str = ""
+    startup_check: bool = True
 
 
 SETTING_NAMES = tuple(field.name for field in msgspec.structs.fields(Settings))
@@ -76,15 +78,13 @@ def flag(name: str) -> str:
 
 
 def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = None) -> Settings:
-    """Build Settings from the environment and flags; raise SettingsError naming the culprit."""
+    """Build Settings from the environment and flags; raise SettingsError naming the culprit.
+
+    The environment is checked on its own first: a bad variable is reported even when a flag
+    overrides it, since it would bite the next start without that flag."""
+    _convert(*_collect(environ, {}))
     raw, sources = _collect(environ, flags or {})
-    try:
-        parsed = {name: _parse(name, value) for name, value in raw.items()}
-        settings = msgspec.convert(parsed, Settings, strict=False)
-    except msgspec.ValidationError as error:
-        name = _field_of(str(error))
-        value = raw.get(name, "")
-        raise SettingsError(f"invalid {sources.get(name, name)}={value!r}: {error}") from None
+    settings = _convert(raw, sources)
     if not settings.state_dir:
         settings = msgspec.structs.replace(settings, state_dir=default_state_dir(environ))
     if settings.lmstudio_proxy is None:
@@ -93,6 +93,26 @@ def load_settings(environ: Mapping[str, str], flags: Mapping[str, str] | None = 
         settings = msgspec.structs.replace(settings, lmstudio_proxy=proxy)
     _check(settings, sources)
     return settings
+
+
+def _convert(raw: Mapping[str, str], sources: Mapping[str, str]) -> Settings:
+    try:
+        parsed = {name: _parse(name, value) for name, value in raw.items()}
+        return msgspec.convert(parsed, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        name = _field_of(str(error))
+        value = raw.get(name, "")
+        why = accepted_values(name) or str(error)
+        raise SettingsError(f"invalid {sources.get(name, name)}={value!r}: {why}") from None
+
+
+def accepted_values(name: str) -> str | None:
+    """What a switch or a choice accepts, said in words; None for other settings."""
+    kind = next((f.type for f in msgspec.structs.fields(Settings) if f.name == name), None)
+    if kind is bool:
+        return "expected true or false (or 1 or 0)"
+    choices = get_args(kind) if getattr(kind, "__origin__", None) is Literal else ()
+    return f"expected one of {', '.join(choices)}" if choices else None
 
 
 def default_state_dir(environ: Mapping[str, str]) -> str:
@@ -110,7 +130,7 @@ def _collect(
     sources: dict[str, str] = {}
     legacy = environ.get(LEGACY_LMSTUDIO_BASE, "").strip()
     if legacy:
-        raw["lmstudio_url"] = re.sub(r"/v1/?$", "", legacy.rstrip("/"))
+        raw["lmstudio_url"] = OPENAI_SUFFIX.sub("", legacy.rstrip("/"))
         sources["lmstudio_url"] = LEGACY_LMSTUDIO_BASE
     for name in SETTING_NAMES:
         for value, source in (
@@ -131,8 +151,28 @@ def _parse(name: str, value: str) -> object:
     if name in ("log_level", "log_format", "backend", "metrics", "traces", "state_backend"):
         return value.lower()
     if name == "lmstudio_url":
-        return ",".join(part.strip().rstrip("/") for part in value.split(","))
+        # LM Studio displays its URL with `/v1`; shim wants the server's root.
+        return ",".join(
+            OPENAI_SUFFIX.sub("", part.strip().rstrip("/")) for part in value.split(",")
+        )
     return value
+
+
+def settings_notices(environ: Mapping[str, str], flags: Mapping[str, str]) -> list[str]:
+    """What shim changed in the settings it was given, to be said once logging is set up."""
+    raw, sources = _collect(environ, flags)
+    urls = [part.strip().rstrip("/") for part in raw.get("lmstudio_url", "").split(",")]
+    source = sources.get("lmstudio_url", "")
+    return [
+        f"{source if len(urls) == 1 else f'{source}: {url}'} ends in /v1; "
+        f"using the server's root, {_server_root(url)}"
+        for url in urls
+        if OPENAI_SUFFIX.search(url)
+    ]
+
+
+def _server_root(url: str) -> str:
+    return OPENAI_SUFFIX.sub("", url.strip().rstrip("/"))
 
 
 def _parse_aliases(value: str) -> dict[str, str]:
