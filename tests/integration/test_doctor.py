@@ -249,3 +249,31 @@ def test_one_host_of_several_down_fails_the_diagnosis(lmstudio: LMStudioDouble) 
     [tcp] = [c for c in diagnosis.checks if c.name == "tcp" and c.host == dead]
     assert tcp.status == "fail"
     assert len(diagnosis.models) == 3
+
+
+def test_aliases_in_redis_are_listed(
+    lmstudio: LMStudioDouble, redis_url: str, tmp_path: Path
+) -> None:
+    import redis
+
+    alias = {
+        "name": "seer",
+        "target": "google/gemma-4-12b-qat",
+        "created_at": "2026-01-01T00:00:00Z",
+    }
+    with redis.Redis.from_url(redis_url) as client:
+        client.set("shim:aliases", json.dumps([alias]))
+    settings = {"state_backend": "redis", "redis_url": redis_url, "state_dir": str(tmp_path)}
+    diagnosis = doctor(lmstudio, **settings)
+    assert "seer:latest" in {model.name for model in diagnosis.models}
+    assert not [c for c in diagnosis.checks if c.name == "aliases"]
+
+
+def test_a_redis_that_does_not_answer_is_flagged(lmstudio: LMStudioDouble, tmp_path: Path) -> None:
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    diagnosis = doctor(lmstudio, state_backend="redis", redis_url=dead, state_dir=str(tmp_path))
+    aliases = check(diagnosis, "aliases")
+    assert aliases.status == "fail"
+    assert "SHIM_REDIS_URL" in (aliases.fix or "")
+    assert len(diagnosis.models) == 3
+    assert not diagnosis.ok

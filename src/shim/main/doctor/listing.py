@@ -1,7 +1,13 @@
 """The models shim's /api/tags will list: every host's, the first host's description of a model
-winning, loaded when any host has it loaded, and the aliases of the state directory beside them."""
+winning, loaded when any host has it loaded, and the aliases beside them, from where shim keeps
+them (the state directory, or Redis)."""
 
 from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from dependency_injector import providers
 
 from shim.adapters.state.alias_file import MemoryAliasStore
 from shim.domain.aliases import AliasingCatalog
@@ -12,8 +18,12 @@ from shim.domain.ports import AliasStore, ModelCatalog
 from shim.main.backends import alias_store_for
 from shim.main.config import Settings
 from shim.main.doctor.findings import Check, ListedModel
+from shim.main.state import state_container
 
-ALIAS_FIX = "repair or remove the alias file; until then /api/tags answers with this error"
+ALIAS_FIX = {
+    "file": "repair or remove the alias file; until then /api/tags answers with this error",
+    "redis": "start Redis or correct SHIM_REDIS_URL; until then /api/tags answers 503",
+}
 
 
 class Listed(ModelCatalog):
@@ -36,11 +46,21 @@ async def shim_listing(
         for record in records:
             union.setdefault(record.key, record)
     loaded = {record.key for records in per_host for record in records if record.is_loaded}
+    state = state_container(settings, providers.Object(alias_store_for(settings)))
     try:
-        return await _named(list(union.values()), loaded, alias_store_for(settings)), None
+        aliases = await _resolved(state.alias_store())
+        return await _named(list(union.values()), loaded, aliases), None
     except ShimError as error:
-        problem = Check(name="aliases", status="fail", detail=str(error), fix=ALIAS_FIX)
+        fix = ALIAS_FIX[settings.state_backend]
+        problem = Check(name="aliases", status="fail", detail=str(error), fix=fix)
         return await _named(list(union.values()), loaded, MemoryAliasStore()), problem
+    finally:
+        await _resolved(state.shutdown_resources())
+
+
+async def _resolved(value: Any) -> Any:
+    """A provider over an async resource hands back an awaitable; one over files, the value."""
+    return await value if inspect.isawaitable(value) else value
 
 
 async def _named(
