@@ -89,7 +89,7 @@ def test_a_whole_chat_answer_carries_every_logprob_and_none_when_there_are_none(
 
 
 def test_a_streamed_text_piece_carries_its_logprobs_with_usage_zeros_kept() -> None:
-    pieces = [Delta(content="Hi", logprobs=(HI,)), Delta(content="!"), DONE]
+    pieces: list[AnswerEvent] = [Delta(content="Hi", logprobs=(HI,)), Delta(content="!"), DONE]
     assert text_choices(pieces, include_usage=True) == [
         [{"text": "Hi", "index": 0, "finish_reason": None, "logprobs": {"content": [HI_OUT]}}],
         [{"text": "!", "index": 0, "finish_reason": None}],
