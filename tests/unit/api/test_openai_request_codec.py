@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from shim.api.decoding import decode_body
-from shim.api.openai.request_codec import chat_to_domain, completion_to_domain, logprobs_asked
+from shim.api.openai.request_codec import chat_to_domain, completion_to_domain
 from shim.api.openai.request_wire import ChatCompletionIn, CompletionIn
 from shim.domain.completion import (
     ChatMessage,
@@ -173,12 +173,33 @@ def test_fields_ollama_does_not_apply_are_named() -> None:
     assert chat(n=1)[1] == [], "one choice is what shim gives anyway"
 
 
-def test_asked_logprobs_are_named_apart() -> None:
-    body = msgspec.json.encode(
-        {"model": "m", "messages": HELLO, "logprobs": True, "top_logprobs": 2}
-    )
-    assert logprobs_asked(decode_body(body, ChatCompletionIn)) == ["logprobs", "top_logprobs"]
-    assert logprobs_asked(decode_body(b'{"logprobs": 3}', CompletionIn)) == ["logprobs"]
+@pytest.mark.parametrize(
+    ("fields", "asked"),
+    [
+        ({"logprobs": True, "top_logprobs": 2}, (True, 2)),
+        ({"logprobs": True}, (True, 0)),
+        ({"logprobs": False}, (False, 0)),
+        ({}, (False, 0)),
+    ],
+)
+def test_chat_logprobs_reach_the_domain_as_from_chat_request_reads_them(
+    fields: dict[str, Any], asked: tuple[bool, int]
+) -> None:
+    wanted, ignored = chat(**fields)
+    assert (wanted.logprobs, wanted.top_logprobs) == asked
+    assert ignored == []
+
+
+@pytest.mark.parametrize(
+    ("logprobs", "asked"), [(3, (True, 3)), (20, (True, 20)), (0, (False, 0)), (-1, (False, 0))]
+)
+def test_a_completion_logprobs_number_is_read_as_top_logprobs(
+    logprobs: int, asked: tuple[bool, int]
+) -> None:
+    """FromCompleteRequest: a positive number asks for log probabilities with that many
+    alternatives; zero or less asks for none."""
+    wanted, _ = completion(logprobs=logprobs)
+    assert (wanted.logprobs, wanted.top_logprobs) == asked
 
 
 @pytest.mark.parametrize(

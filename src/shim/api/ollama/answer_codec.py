@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from shim.api.go_json import encode_json, go_escaped, go_json
+from shim.api.logprob_wire import logprobs_out
 from shim.api.ollama.go_format import utc_now
 from shim.api.ollama.inference_wire import (
     UNSET,
@@ -17,7 +18,6 @@ from shim.api.ollama.inference_wire import (
     MessageOut,
     ToolCallOut,
 )
-from shim.api.ollama.logprobs_out import logprobs_out
 from shim.domain.completion import (
     Answer,
     AnswerEvent,

@@ -6,6 +6,8 @@ from typing import Any
 
 import msgspec
 
+from shim.api.logprob_wire import Logprobs
+
 UNSET = msgspec.UNSET
 OptionalInt = int | msgspec.UnsetType
 OptionalStr = str | msgspec.UnsetType
@@ -81,22 +83,6 @@ class FunctionCallOut(msgspec.Struct):
 class ToolCallOut(msgspec.Struct):
     id: str
     function: FunctionCallOut
-
-
-class TokenLogprobOut(msgspec.Struct):
-    token: str
-    logprob: float
-    bytes: list[int] | msgspec.UnsetType = UNSET
-
-
-class LogprobOut(msgspec.Struct):
-    token: str
-    logprob: float
-    bytes: list[int] | msgspec.UnsetType = UNSET
-    top_logprobs: list[TokenLogprobOut] | msgspec.UnsetType = UNSET
-
-
-Logprobs = list[LogprobOut] | msgspec.UnsetType
 
 
 class MessageOut(msgspec.Struct):

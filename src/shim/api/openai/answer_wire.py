@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import msgspec
 
+from shim.api.logprob_wire import LogprobOut
+
 UNSET = msgspec.UNSET
 FINGERPRINT = "fp_ollama"
 
@@ -20,6 +22,13 @@ class ToolCallOut(msgspec.Struct):
     index: int
     type: str
     function: FunctionOut
+
+
+class ChoiceLogprobs(msgspec.Struct):
+    content: list[LogprobOut]
+
+
+OptionalLogprobs = ChoiceLogprobs | msgspec.UnsetType
 
 
 class UsageOut(msgspec.Struct):
@@ -41,6 +50,7 @@ class ChunkChoice(msgspec.Struct):
     index: int
     delta: DeltaOut
     finish_reason: str | None
+    logprobs: OptionalLogprobs = UNSET
 
 
 class ChatChunk(msgspec.Struct, kw_only=True):
@@ -64,6 +74,7 @@ class Choice(msgspec.Struct):
     index: int
     message: MessageOut
     finish_reason: str | None
+    logprobs: OptionalLogprobs = UNSET
 
 
 class ChatCompletion(msgspec.Struct, kw_only=True):
@@ -80,6 +91,7 @@ class TextChoice(msgspec.Struct):
     text: str
     index: int
     finish_reason: str | None
+    logprobs: OptionalLogprobs = UNSET
 
 
 class TextChunk(msgspec.Struct, kw_only=True):

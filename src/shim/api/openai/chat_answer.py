@@ -5,18 +5,30 @@ middleware/openai.go `ChatWriter`)."""
 from __future__ import annotations
 
 from shim.api.go_json import encode_json, go_escaped, go_json
+from shim.api.logprob_wire import logprobs_out
 from shim.api.openai.answer_wire import (
+    UNSET,
     ChatChunk,
     ChatCompletion,
     Choice,
+    ChoiceLogprobs,
     ChunkChoice,
     DeltaOut,
     FunctionOut,
     MessageOut,
+    OptionalLogprobs,
     ToolCallOut,
     UsageOut,
 )
-from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun, ToolCall
+from shim.domain.completion import (
+    Answer,
+    AnswerEvent,
+    Completed,
+    Delta,
+    Logprob,
+    TextRun,
+    ToolCall,
+)
 
 DONE = b"data: [DONE]\n\n"
 EVENT_END = b"\n\n"
@@ -34,6 +46,12 @@ def tool_calls_out(calls: tuple[ToolCall, ...]) -> list[ToolCallOut]:
         )
         for call in calls
     ]
+
+
+def choice_logprobs(logprobs: tuple[Logprob, ...]) -> OptionalLogprobs:
+    """`{"content": [...]}` when the backend gave any, else left out (`ChoiceLogprobs`)."""
+    content = logprobs_out(logprobs)
+    return UNSET if content is UNSET else ChoiceLogprobs(content=content)
 
 
 def usage_out(completed: Completed) -> UsageOut:
@@ -55,7 +73,14 @@ def chat_completion(model: str, answer_id: str, created: int, answer: Answer) ->
         id=answer_id,
         created=created,
         model=model,
-        choices=[Choice(index=0, message=message, finish_reason=_finish(reason, bool(calls)))],
+        choices=[
+            Choice(
+                index=0,
+                message=message,
+                finish_reason=_finish(reason, bool(calls)),
+                logprobs=choice_logprobs(answer.logprobs),
+            )
+        ],
         usage=usage_out(answer.completed),
     )
 
@@ -99,17 +124,18 @@ class ChatStream:
         return head + encode_json(piece) + b'},"finish_reason":null}]}' + EVENT_END
 
     def _delta(self, delta: Delta) -> list[bytes]:
-        """Thinking that comes with text or calls goes first, in a chunk of its own."""
+        """Thinking that comes with text or calls goes first, in a chunk of its own, which
+        carries all the piece's log probabilities, as Ollama's `ToStreamChunks` splits them."""
         calls = tool_calls_out(delta.tool_calls)
         self._called = self._called or bool(calls)
+        logprobs = choice_logprobs(delta.logprobs)
         if delta.thinking and (delta.content or calls):
             return [
-                self._chunk(DeltaOut(reasoning=delta.thinking)),
+                self._chunk(DeltaOut(reasoning=delta.thinking), logprobs=logprobs),
                 self._chunk(DeltaOut(content=delta.content, tool_calls=calls)),
             ]
-        return [
-            self._chunk(DeltaOut(content=delta.content, reasoning=delta.thinking, tool_calls=calls))
-        ]
+        whole = DeltaOut(content=delta.content, reasoning=delta.thinking, tool_calls=calls)
+        return [self._chunk(whole, logprobs=logprobs)]
 
     def _ending(self, completed: Completed) -> bytes:
         """A wholly empty answer still opens with its role; then the finish, the usage when
@@ -129,11 +155,16 @@ class ChatStream:
         parts.append(DONE)
         return b"".join(parts)
 
-    def _chunk(self, delta: DeltaOut, finish_reason: str | None = None) -> bytes:
+    def _chunk(
+        self,
+        delta: DeltaOut,
+        finish_reason: str | None = None,
+        logprobs: OptionalLogprobs = UNSET,
+    ) -> bytes:
         if self._role_pending:
             delta.role = ROLE
             self._role_pending = False
-        choice = ChunkChoice(index=0, delta=delta, finish_reason=finish_reason)
+        choice = ChunkChoice(index=0, delta=delta, finish_reason=finish_reason, logprobs=logprobs)
         frame = self._frame
         chunk = ChatChunk(id=frame.id, created=frame.created, model=frame.model, choices=[choice])
         return _event(chunk)

@@ -14,14 +14,19 @@ from collections.abc import Callable
 
 from shim.api.go_json import encode_json, go_escaped, go_json
 from shim.api.openai.answer_wire import TextChoice, TextChunk, TextCompletion, UsageOut
-from shim.api.openai.chat_answer import DONE, EVENT_END, usage_out
-from shim.domain.completion import Answer, AnswerEvent, Completed, TextRun
+from shim.api.openai.chat_answer import DONE, EVENT_END, choice_logprobs, usage_out
+from shim.domain.completion import Answer, AnswerEvent, Completed, Delta, TextRun
 
 NO_USAGE = UsageOut(prompt_tokens=0, completion_tokens=0, total_tokens=0)
 
 
 def text_completion(model: str, answer_id: str, created: int, answer: Answer) -> TextCompletion:
-    choice = TextChoice(text=answer.content, index=0, finish_reason=answer.completed.reason)
+    choice = TextChoice(
+        text=answer.content,
+        index=0,
+        finish_reason=answer.completed.reason,
+        logprobs=choice_logprobs(answer.logprobs),
+    )
     return TextCompletion(
         id=answer_id,
         created=created,
@@ -65,9 +70,18 @@ class TextStream:
             if isinstance(event, Completed):
                 parts.append(self._ending(event, created))
                 continue
+            if isinstance(event, Delta) and event.logprobs:
+                parts.append(self._scored(event, created))
+                continue
             pieces = event.pieces if isinstance(event, TextRun) else [event.content]
             parts.extend(head + encode_json(piece) + self._tail for piece in pieces)
         return go_escaped(b"".join(parts))
+
+    def _scored(self, delta: Delta, created: int) -> bytes:
+        """A piece with its log probabilities, in Ollama's `CompleteChunkChoice.logprobs`."""
+        logprobs = choice_logprobs(delta.logprobs)
+        choice = TextChoice(text=delta.content, index=0, finish_reason=None, logprobs=logprobs)
+        return self._event(created, [choice], NO_USAGE if self._include_usage else None)
 
     def _ending(self, completed: Completed, created: int) -> bytes:
         usage = NO_USAGE if self._include_usage else None

@@ -18,7 +18,7 @@ from shim.api.dependencies import ChatServiceDep
 from shim.api.openai.chat_answer import ChatStream, chat_completion
 from shim.api.openai.completion_answer import TextStream, text_completion
 from shim.api.openai.errors import EXCEPTION_HANDLERS, error_event
-from shim.api.openai.request_codec import chat_to_domain, completion_to_domain, logprobs_asked
+from shim.api.openai.request_codec import chat_to_domain, completion_to_domain
 from shim.api.openai.request_wire import ChatCompletionIn, CommonIn, CompletionIn
 from shim.api.openai_shared.json_answer import json_answer
 from shim.api.streamed import Streamed, served
@@ -42,7 +42,7 @@ class OpenAIInferenceController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, ChatCompletionIn)
         wanted, ignored = chat_to_domain(asked)
-        _log_unapplied(ignored, logprobs_asked(asked))
+        _log_unapplied(ignored)
         batches = await chat_service.open(wanted, "chat")
         answer_id = f"chatcmpl-{random.randrange(ID_NUMBERS)}"
         if not asked.stream:
@@ -58,7 +58,7 @@ class OpenAIInferenceController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, CompletionIn)
         wanted, ignored = completion_to_domain(asked)
-        _log_unapplied(ignored, logprobs_asked(asked))
+        _log_unapplied(ignored)
         batches = await _generated(chat_service, wanted)
         answer_id = f"cmpl-{random.randrange(ID_NUMBERS)}"
         if not asked.stream:
@@ -85,8 +85,6 @@ def _usage_asked(asked: CommonIn) -> bool:
     return bool(asked.stream_options and asked.stream_options.include_usage)
 
 
-def _log_unapplied(ignored: list[str], logprobs: list[str]) -> None:
+def _log_unapplied(ignored: list[str]) -> None:
     if ignored:
         log.info("request.ignored_fields", fields=ignored, reason="Ollama does not apply them")
-    if logprobs:
-        log.debug("request.ignored_fields", fields=logprobs, reason="log probabilities")

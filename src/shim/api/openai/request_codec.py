@@ -42,6 +42,8 @@ def chat_to_domain(request: ChatCompletionIn) -> tuple[CompletionRequest, Ignore
         json_output=json_output(request.response_format),
         think=think,
         think_level=level,
+        logprobs=bool(request.logprobs),
+        top_logprobs=request.top_logprobs or 0,
     )
     return domain, _ignored(request, CHAT_IGNORED)
 
@@ -50,8 +52,9 @@ def completion_to_domain(request: CompletionIn) -> tuple[CompletionRequest, Igno
     """The prompt goes through the model's chat template as a user message, as /api/generate
     takes it without `raw`; an empty prompt asks only for a load."""
     sampling = completion_sampling(request)
-    if request.logprobs is not None and request.logprobs > 0:
-        check_top_logprobs(request.logprobs)  # Ollama reads an int logprobs as top_logprobs
+    # Ollama reads a positive `logprobs` as asking for them with that many alternatives.
+    top_logprobs = request.logprobs if request.logprobs and request.logprobs > 0 else 0
+    check_top_logprobs(top_logprobs)
     if not request.model:
         raise ModelNotFound("")  # /api/generate answers a missing model with 404
     prompt = request.prompt or ""
@@ -60,6 +63,8 @@ def completion_to_domain(request: CompletionIn) -> tuple[CompletionRequest, Igno
         messages=(ChatMessage(role="user", content=prompt),) if prompt else (),
         suffix=request.suffix or "",
         sampling=sampling,
+        logprobs=top_logprobs > 0,
+        top_logprobs=top_logprobs,
     )
     return domain, _ignored(request, COMPLETION_IGNORED)
 
@@ -79,11 +84,3 @@ def _ignored(request: CommonIn, names: tuple[str, ...]) -> Ignored:
     """The fields sent that neither Ollama nor shim applies; `n: 1` is what both do anyway."""
     sent = [name for name in names if getattr(request, name) is not None]
     return [name for name in sent if not (name == "n" and request.n == 1)]
-
-
-def logprobs_asked(request: ChatCompletionIn | CompletionIn) -> Ignored:
-    """Log probabilities asked for, which the domain does not carry yet."""
-    if isinstance(request, CompletionIn):
-        return ["logprobs"] if request.logprobs else []
-    asked = ["logprobs"] if request.logprobs else []
-    return asked + (["top_logprobs"] if request.top_logprobs else [])

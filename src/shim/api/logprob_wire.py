@@ -1,9 +1,29 @@
-"""Domain log probabilities as Ollama's `logprobs` array; empty parts left out, as Go does."""
+"""Domain log probabilities as Ollama's `api.Logprob` list, which its own answers and its `/v1`
+layer's `choices[].logprobs.content` both carry; empty parts left out, as Go does."""
 
 from __future__ import annotations
 
-from shim.api.ollama.inference_wire import UNSET, LogprobOut, Logprobs, TokenLogprobOut
+import msgspec
+
 from shim.domain.completion import Logprob
+
+UNSET = msgspec.UNSET
+
+
+class TokenLogprobOut(msgspec.Struct):
+    token: str
+    logprob: float
+    bytes: list[int] | msgspec.UnsetType = UNSET
+
+
+class LogprobOut(msgspec.Struct):
+    token: str
+    logprob: float
+    bytes: list[int] | msgspec.UnsetType = UNSET
+    top_logprobs: list[TokenLogprobOut] | msgspec.UnsetType = UNSET
+
+
+Logprobs = list[LogprobOut] | msgspec.UnsetType
 
 
 def logprobs_out(logprobs: tuple[Logprob, ...]) -> Logprobs:
