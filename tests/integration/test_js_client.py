@@ -1,26 +1,13 @@
 """The official `ollama` npm client (tests/js) drives shim: one `node --test` run per scenario."""
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from tests.conftest import StartShim
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.node_tests import node_skips, run_node_tests
 from tests.support.sse_scripts import content_script, error_event, tool_call_script
 
-JS_DIR = Path(__file__).resolve().parents[1] / "js"
-NODE = shutil.which("node")
-
-pytestmark = [
-    pytest.mark.skipif(NODE is None, reason="node is not installed; the JS client tests need it"),
-    pytest.mark.skipif(
-        not (JS_DIR / "node_modules" / "ollama").is_dir(),
-        reason="tests/js/node_modules is missing; run `npm ci --prefix tests/js` first",
-    ),
-]
+pytestmark = node_skips("ollama")
 
 SCRIPTS = {
     "default": None,
@@ -35,21 +22,4 @@ def test_official_js_client(lmstudio: LMStudioDouble, start_shim: StartShim, sce
     script = SCRIPTS[scenario]
     if script is not None:
         lmstudio.chat_script = script
-    url = start_shim()
-    env = {**os.environ, "SHIM_URL": url, "SCENARIO": scenario, "NO_COLOR": "1"}
-    try:
-        result = subprocess.run(
-            [str(NODE), "--test", "--test-reporter=spec", "ollama-client.test.mjs"],
-            cwd=JS_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as hung:
-        pytest.fail(f"node --test hung for SCENARIO={scenario}\n{hung.stdout!r}\n{hung.stderr!r}")
-    assert result.returncode == 0, (
-        f"node --test failed for SCENARIO={scenario} (exit {result.returncode})\n"
-        f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-    )
+    run_node_tests("ollama-client.test.mjs", start_shim(), scenario)
