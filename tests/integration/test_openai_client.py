@@ -16,6 +16,7 @@ import pytest
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.lmstudio_extras import vector
 from tests.support.log_capture import LogCapture
+from tests.support.openai_sdk import client
 from tests.support.sse_scripts import content_script
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -27,10 +28,6 @@ HELLO = [{"role": "user", "content": "hello"}]
 def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
     """The module's shim, in front of a double reset for this test."""
     return module_shim
-
-
-def client(url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import openai
 import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.openai_sdk import client, envelope
 from tests.support.servers import free_port
 from tests.support.sse_scripts import content_script, data_error, error_event
 
@@ -21,14 +22,6 @@ HELLO = [{"role": "user", "content": "hello"}]
 @pytest.fixture
 def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
     return module_shim
-
-
-def client(url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=url + "/v1", api_key="ollama", max_retries=0)
-
-
-def envelope(message: str, kind: str) -> dict[str, Any]:
-    return {"message": message, "type": kind, "param": None, "code": None}
 
 
 def chat_error(url: str, **body: Any) -> openai.APIStatusError:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
+from tests.support.openai_sdk import client
 from tests.support.sse_scripts import DONE, frame
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -33,10 +34,6 @@ SCRIPT = [
     chunk({}, finish="stop"),
     DONE,
 ]
-
-
-def client(url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=url + "/v1", api_key="x", max_retries=0)
 
 
 def pairs(content: Any) -> list[tuple[str, float]]:

@@ -6,11 +6,11 @@ import base64
 import json
 from typing import Any
 
-import openai
 import pydantic
 import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.openai_sdk import client
 from tests.support.sse_scripts import content_script, reasoning_script, tool_call_script
 from tests.support.tools import WEATHER
 
@@ -23,10 +23,6 @@ PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 24).decode()
 @pytest.fixture
 def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
     return module_shim
-
-
-def client(url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=url + "/v1", api_key="ollama", max_retries=0)
 
 
 def chat(url: str, **asked: Any) -> Any:

@@ -5,11 +5,11 @@ sends it (openai/responses.go `ToResponse`, `ResponsesStreamConverter`)."""
 from typing import Any
 
 import httpx
-import openai
 import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
 from tests.support.log_capture import LogCapture
+from tests.support.openai_sdk import client
 from tests.support.sse_scripts import content_script, reasoning_script, tool_call_script
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -28,10 +28,6 @@ WEATHER = {
 @pytest.fixture
 def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
     return module_shim
-
-
-def client(url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=url + "/v1", api_key="ollama", max_retries=0)
 
 
 def respond(url: str, **asked: Any) -> Any:

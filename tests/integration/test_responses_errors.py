@@ -11,6 +11,7 @@ import openai
 import pytest
 
 from tests.support.lmstudio_double import LMStudioDouble
+from tests.support.openai_sdk import client, envelope
 from tests.support.sse_scripts import content_script, error_event
 
 MODEL = "qwen3.6-35b-a3b-mtp"
@@ -19,14 +20,6 @@ MODEL = "qwen3.6-35b-a3b-mtp"
 @pytest.fixture
 def shim(module_shim: str, lmstudio: LMStudioDouble) -> str:
     return module_shim
-
-
-def client(url: str) -> openai.OpenAI:
-    return openai.OpenAI(base_url=url + "/v1", api_key="ollama", max_retries=0)
-
-
-def envelope(message: str, kind: str) -> dict[str, Any]:
-    return {"message": message, "type": kind, "param": None, "code": None}
 
 
 def refusal(url: str, **asked: Any) -> openai.APIStatusError:
