@@ -43,3 +43,10 @@ def _note_unknown_fields(body: bytes, known: frozenset[str]) -> None:
     unknown = sorted(set(_top_level.decode(body)) - known)
     if unknown:
         log.debug("request.unknown_fields", fields=unknown[:20])
+
+
+def log_ignored(fields: list[str], reason: str) -> None:
+    """Fields a client sent that shim accepted but cannot or need not apply: never dropped
+    without a line that names them."""
+    if fields:
+        log.info("request.ignored_fields", fields=fields, reason=reason)

@@ -15,6 +15,10 @@ from typing import Any
 from litestar import Request, Response
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+EVENT_STREAM = "text/event-stream"
+# What Ollama's Anthropic and Responses layers add to their streams' headers.
+NO_CACHE_HEADERS = ((b"cache-control", b"no-cache"), (b"connection", b"keep-alive"))
+
 
 def served(response: Response[bytes], request: Request[Any, Any, Any]) -> ASGIApp:
     """A whole answer, from a handler whose streamed answers are `Streamed`."""

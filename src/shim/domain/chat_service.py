@@ -52,6 +52,16 @@ class ChatService:
         self._clock = clock
         self._on_answered = on_answered
 
+    async def open_or_load(
+        self, request: CompletionRequest, verb: Verb
+    ) -> AsyncGenerator[list[AnswerEvent], None]:
+        """The answer's events; with nothing to answer, the model is only loaded and the answer
+        is that load's one event, as Ollama's handlers answer a request with no messages."""
+        if request.messages:
+            return await self.open(request, verb)
+        completed = await self.load(request.model, verb, request.keep_alive_seconds)
+        return _one_batch([completed])
+
     async def open(
         self, request: CompletionRequest, verb: Verb
     ) -> AsyncGenerator[list[AnswerEvent], None]:
@@ -184,3 +194,7 @@ def _noting(batch: list[AnswerEvent], when_done: Callable[[], None] | None) -> l
     if when_done is not None and isinstance(batch[-1], Completed):
         when_done()
     return batch
+
+
+async def _one_batch(batch: list[AnswerEvent]) -> AsyncGenerator[list[AnswerEvent], None]:
+    yield batch

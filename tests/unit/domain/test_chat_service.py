@@ -221,6 +221,19 @@ async def test_load_and_unload_go_to_the_lifecycle_and_refresh_the_catalog() -> 
     assert not [c for c in changes if c.startswith("failed")]
 
 
+async def test_open_or_load_answers_messages_and_only_loads_without_any() -> None:
+    chat, streamer, _ = service()
+    answered = [e async for batch in await chat.open_or_load(request(), "chat") for e in batch]
+    assert isinstance(answered[-1], Completed)
+    assert answered[-1].reason == "stop"
+    assert streamer.requests, "messages go to the backend"
+    sent = len(streamer.requests)
+    empty = request(messages=(), keep_alive_seconds=0)
+    [batch] = [batch async for batch in await chat.open_or_load(empty, "generate")]
+    assert [event.reason for event in batch] == ["unload"]  # type: ignore[attr-defined]
+    assert len(streamer.requests) == sent, "nothing to answer: nothing is generated"
+
+
 async def test_a_text_run_passes_through_whole_and_each_piece_counts() -> None:
     run = TextRun(["a", "b", "c"])
     chat, _, _ = service([run, Finish()])

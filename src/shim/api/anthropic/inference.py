@@ -16,19 +16,16 @@ from shim.api.anthropic.message_stream import MessageStream
 from shim.api.anthropic.request_codec import messages_request_to_domain
 from shim.api.anthropic.request_wire import MessagesIn
 from shim.api.anthropic.token_estimate import estimated_input_tokens
-from shim.api.decoding import decode_body
+from shim.api.decoding import decode_body, log_ignored
 from shim.api.dependencies import ChatServiceDep
 from shim.api.go_json import encoder_response
-from shim.api.streamed import Streamed, served
+from shim.api.streamed import EVENT_STREAM, NO_CACHE_HEADERS, Streamed, served
 from shim.api.streaming import told_in_band
 from shim.domain.chat_service import collect
 
 log = structlog.get_logger(__name__)
 
 MESSAGES_PATH = "/v1/messages"
-EVENT_STREAM = "text/event-stream"
-# As Ollama's Anthropic layer sets them on a stream.
-STREAM_HEADERS = ((b"cache-control", b"no-cache"), (b"connection", b"keep-alive"))
 
 
 class AnthropicMessagesController(Controller):
@@ -40,8 +37,7 @@ class AnthropicMessagesController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, MessagesIn)
         wanted, ignored = messages_request_to_domain(asked)
-        if ignored:
-            log.info("request.ignored_fields", fields=ignored, reason="Ollama does not apply them")
+        log_ignored(ignored, "Ollama does not apply them")
         batches = await chat_service.open(wanted, "chat")
         message_id = new_id("msg")
         if not asked.stream:
@@ -50,4 +46,4 @@ class AnthropicMessagesController(Controller):
             return served(encoder_response(whole), request)
         stream = MessageStream(message_id, wanted.model, estimated_input_tokens(asked))
         events = told_in_band(batches, stream.events, error_event)
-        return Streamed(events, EVENT_STREAM, headers=STREAM_HEADERS)
+        return Streamed(events, EVENT_STREAM, headers=NO_CACHE_HEADERS)

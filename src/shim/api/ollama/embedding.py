@@ -9,7 +9,7 @@ import structlog
 from litestar import Controller, Response, post
 from litestar.params import RawBody
 
-from shim.api.decoding import decode_body
+from shim.api.decoding import decode_body, log_ignored
 from shim.api.dependencies import EmbeddingServiceDep
 from shim.api.go_json import json_response
 from shim.domain.errors import InvalidRequest, ModelNotFound
@@ -102,5 +102,4 @@ def _log_unapplied(
         ignored.append("truncate")
     if keep_alive is not None:
         ignored.append("keep_alive")
-    if ignored:
-        log.info("request.ignored_fields", fields=ignored, reason="LM Studio cannot apply them")
+    log_ignored(ignored, "LM Studio cannot apply them")

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, post
 from litestar.params import RawBody
 from litestar.types import ASGIApp
 
-from shim.api.decoding import decode_body
+from shim.api.decoding import decode_body, log_ignored
 from shim.api.dependencies import ChatServiceDep
 from shim.api.go_json import json_response
 from shim.api.ollama.answer_codec import ChatEncoder, GenerateEncoder
@@ -35,7 +35,7 @@ class InferenceController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, ChatIn)
         wanted, ignored = chat_to_domain(asked)
-        _log_ignored(ignored)
+        log_ignored(ignored, "LM Studio cannot apply them")
         if not wanted.messages:
             completed = await chat_service.load(wanted.model, "chat", wanted.keep_alive_seconds)
             done = ChatChunk(
@@ -54,7 +54,7 @@ class InferenceController(Controller):
         if not asked.model:
             raise ModelNotFound("")  # Ollama answers a missing model here with 404, not 400
         wanted, ignored = generate_to_domain(asked)
-        _log_ignored(ignored)
+        log_ignored(ignored, "LM Studio cannot apply them")
         if not wanted.messages:
             completed = await chat_service.load(wanted.model, "generate", wanted.keep_alive_seconds)
             done = GenerateChunk(model=asked.model, created_at=utc_now(), response="", done=True)
@@ -77,8 +77,3 @@ async def _answer(
         answer = await collect(batches)
         return Response(encoder.whole(answer), media_type="application/json; charset=utf-8")
     return Streamed(ndjson_lines(batches, encoder.lines), NDJSON)
-
-
-def _log_ignored(ignored: list[str]) -> None:
-    if ignored:
-        log.info("request.ignored_fields", fields=ignored, reason="LM Studio cannot apply them")

@@ -13,7 +13,7 @@ from litestar.params import FromPath, RawBody
 from litestar.types import ASGIApp
 
 from shim.api.body_check import NOT_JSON
-from shim.api.decoding import decode_body
+from shim.api.decoding import decode_body, log_ignored
 from shim.api.dependencies import ModelAdminDep
 from shim.api.go_json import json_response
 from shim.api.ollama.options import context_length_from_options, sampling_from_options
@@ -124,8 +124,7 @@ def defaults_of(asked: CreateIn) -> ModelDefaults:
     sampling, ignored = sampling_from_options(asked.parameters)
     dropped = [f"parameters.{name}" for name in ignored]
     dropped += [name for name in ("messages", "license") if getattr(asked, name)]
-    if dropped:
-        log.info("request.ignored_fields", fields=dropped, reason="aliases cannot carry them")
+    log_ignored(dropped, "aliases cannot carry them")
     return ModelDefaults(
         system=asked.system,
         sampling=sampling,

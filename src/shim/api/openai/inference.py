@@ -13,7 +13,7 @@ from litestar import Controller, Request, post
 from litestar.params import RawBody
 from litestar.types import ASGIApp
 
-from shim.api.decoding import decode_body
+from shim.api.decoding import decode_body, log_ignored
 from shim.api.dependencies import ChatServiceDep
 from shim.api.openai.chat_answer import ChatStream, chat_completion
 from shim.api.openai.completion_answer import TextStream, text_completion
@@ -21,14 +21,13 @@ from shim.api.openai.errors import EXCEPTION_HANDLERS, error_event
 from shim.api.openai.request_codec import chat_to_domain, completion_to_domain
 from shim.api.openai.request_wire import ChatCompletionIn, CommonIn, CompletionIn
 from shim.api.openai_shared.json_answer import json_answer
-from shim.api.streamed import Streamed, served
+from shim.api.streamed import EVENT_STREAM, Streamed, served
 from shim.api.streaming import told_in_band
-from shim.domain.chat_service import ChatService, collect
-from shim.domain.completion import AnswerEvent, CompletionRequest
+from shim.domain.chat_service import collect
+from shim.domain.completion import AnswerEvent
 
 log = structlog.get_logger(__name__)
 
-EVENT_STREAM = "text/event-stream"
 ID_NUMBERS = 999  # Ollama's ids: chatcmpl-N and cmpl-N, N from 0 to 998
 Batches = AsyncGenerator[list[AnswerEvent], None]
 
@@ -42,7 +41,7 @@ class OpenAIInferenceController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, ChatCompletionIn)
         wanted, ignored = chat_to_domain(asked)
-        _log_unapplied(ignored)
+        log_ignored(ignored, "Ollama does not apply them")
         batches = await chat_service.open(wanted, "chat")
         answer_id = f"chatcmpl-{random.randrange(ID_NUMBERS)}"
         if not asked.stream:
@@ -58,8 +57,8 @@ class OpenAIInferenceController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, CompletionIn)
         wanted, ignored = completion_to_domain(asked)
-        _log_unapplied(ignored)
-        batches = await _generated(chat_service, wanted)
+        log_ignored(ignored, "Ollama does not apply them")
+        batches = await chat_service.open_or_load(wanted, "generate")
         answer_id = f"cmpl-{random.randrange(ID_NUMBERS)}"
         if not asked.stream:
             answer = await collect(batches)
@@ -69,22 +68,5 @@ class OpenAIInferenceController(Controller):
         return Streamed(told_in_band(batches, stream.events, error_event), EVENT_STREAM)
 
 
-async def _generated(chat_service: ChatService, wanted: CompletionRequest) -> Batches:
-    """The answer's events; with no prompt, the model is only loaded (finish reason `load`)."""
-    if wanted.messages:
-        return await chat_service.open(wanted, "generate")
-    completed = await chat_service.load(wanted.model, "generate", None)
-    return _one_batch([completed])
-
-
-async def _one_batch(batch: list[AnswerEvent]) -> Batches:
-    yield batch
-
-
 def _usage_asked(asked: CommonIn) -> bool:
     return bool(asked.stream_options and asked.stream_options.include_usage)
-
-
-def _log_unapplied(ignored: list[str]) -> None:
-    if ignored:
-        log.info("request.ignored_fields", fields=ignored, reason="Ollama does not apply them")

@@ -17,7 +17,7 @@ from litestar import Controller, Request, post
 from litestar.params import RawBody
 from litestar.types import ASGIApp
 
-from shim.api.decoding import decode_body
+from shim.api.decoding import decode_body, log_ignored
 from shim.api.dependencies import ChatServiceDep
 from shim.api.openai_shared.json_answer import json_answer
 from shim.api.responses.echo import Echo
@@ -26,16 +26,13 @@ from shim.api.responses.request_codec import responses_to_domain
 from shim.api.responses.request_wire import ResponsesIn
 from shim.api.responses.stream_answer import ResponsesStream
 from shim.api.responses.whole_answer import response_object
-from shim.api.streamed import Streamed, served
+from shim.api.streamed import EVENT_STREAM, NO_CACHE_HEADERS, Streamed, served
 from shim.api.streaming import told_in_band
-from shim.domain.chat_service import ChatService, collect
-from shim.domain.completion import AnswerEvent, CompletionRequest
+from shim.domain.chat_service import collect
+from shim.domain.completion import AnswerEvent
 
 log = structlog.get_logger(__name__)
 
-EVENT_STREAM = "text/event-stream"
-# What Ollama's Responses middleware adds to a stream's headers.
-STREAM_HEADERS = ((b"cache-control", b"no-cache"), (b"connection", b"keep-alive"))
 ID_NUMBERS = 999999  # Ollama's ids: resp_N and msg_N, N from 0 to 999998
 Batches = AsyncGenerator[list[AnswerEvent], None]
 
@@ -49,9 +46,8 @@ class ResponsesController(Controller):
     ) -> ASGIApp:
         asked = decode_body(body, ResponsesIn)
         wanted, ignored = responses_to_domain(asked)
-        if ignored:
-            log.info("request.ignored_fields", fields=ignored, reason="Ollama does not apply them")
-        batches = await _answered(chat_service, wanted)
+        log_ignored(ignored, "Ollama does not apply them")
+        batches = await chat_service.open_or_load(wanted, "chat")
         echo = Echo.of(asked, wanted.model)
         response_id = f"resp_{random.randrange(ID_NUMBERS)}"
         item_id = f"msg_{random.randrange(ID_NUMBERS)}"
@@ -61,17 +57,4 @@ class ResponsesController(Controller):
             return served(json_answer(whole), request)
         stream = ResponsesStream(echo, response_id, item_id)
         events = told_in_band(batches, stream.events, stream.failed)
-        return Streamed(events, EVENT_STREAM, headers=STREAM_HEADERS)
-
-
-async def _answered(chat_service: ChatService, wanted: CompletionRequest) -> Batches:
-    """The answer's events; with no input at all, the model is only loaded, and the answer is
-    empty, as Ollama's chat handler answers no messages."""
-    if wanted.messages:
-        return await chat_service.open(wanted, "chat")
-    completed = await chat_service.load(wanted.model, "chat", None)
-    return _one_batch([completed])
-
-
-async def _one_batch(batch: list[AnswerEvent]) -> Batches:
-    yield batch
+        return Streamed(events, EVENT_STREAM, headers=NO_CACHE_HEADERS)
